@@ -1,0 +1,93 @@
+"""Shared fixtures: the personas of STYLE.md in the workspace "spark", charlie elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from truce.accounts.models import Membership, Role, Side, User, Workspace
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(username: str, language: str = "en", **extra) -> User:
+    user = User(username=username, email=f"{username}@example.com", language=language,
+                display_name=extra.pop("display_name", username.title()), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def workspace(db) -> Workspace:
+    return Workspace.objects.create(name="星火电商", slug="spark")
+
+
+@pytest.fixture
+def other_workspace(db) -> Workspace:
+    return Workspace.objects.create(name="Northwind", slug="northwind")
+
+
+def _member(workspace, username, role, side, language="en"):
+    user = make_user(username, language)
+    Membership.objects.create(workspace=workspace, user=user, role=role, side=side)
+    return user
+
+
+@pytest.fixture
+def admin(workspace) -> User:
+    return _member(workspace, "admin", Role.ADMIN, Side.PRODUCT)
+
+
+@pytest.fixture
+def alice(workspace) -> User:
+    return _member(workspace, "alice", Role.PRODUCT, Side.PRODUCT)
+
+
+@pytest.fixture
+def olivia(workspace) -> User:
+    return _member(workspace, "olivia", Role.OPERATIONS, Side.OPERATIONS)
+
+
+@pytest.fixture
+def lena(workspace) -> User:
+    return _member(workspace, "lena", Role.LEAD, Side.PRODUCT)
+
+
+@pytest.fixture
+def victor(workspace) -> User:
+    return _member(workspace, "victor", Role.VIEWER, Side.OPERATIONS)
+
+
+@pytest.fixture
+def charlie(other_workspace) -> User:
+    return _member(other_workspace, "charlie", Role.ADMIN, Side.OPERATIONS)
+
+
+@pytest.fixture
+def personas(admin, alice, olivia, lena, victor, charlie) -> dict[str, User]:
+    return {"admin": admin, "alice": alice, "olivia": olivia, "lena": lena, "victor": victor,
+            "charlie": charlie}
+
+
+def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=enforce_csrf, HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return client_for

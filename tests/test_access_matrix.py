@@ -1,0 +1,185 @@
+"""Every URL pattern and every API operation, checked for anonymous, outsider and viewer.
+
+The registries below say what each route is; a route added without an entry fails the test,
+so no page or endpoint can ship without its access rule being stated and checked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import client_for
+from truce.accounts.models import Invitation, Membership
+from truce.accounts.services import invitation_create, token_create
+from truce.api.api import api
+from truce.core.access import access_workspace
+
+PUBLIC, USER, READ, WRITE, ADMIN = "public", "user", "read", "write", "admin"
+
+# url name -> (kind, HTTP method used to probe it)
+PAGES = {
+    "home": (USER, "get"),
+    "set_language": (PUBLIC, "post"),
+    "healthz": (PUBLIC, "get"),
+    "accounts:login": (PUBLIC, "get"),
+    "accounts:logout": (PUBLIC, "post"),
+    "accounts:password_change": (USER, "get"),
+    "accounts:password_reset": (PUBLIC, "get"),
+    "accounts:password_reset_done": (PUBLIC, "get"),
+    "accounts:password_reset_confirm": (PUBLIC, "get"),
+    "accounts:profile": (USER, "get"),
+    "accounts:tokens": (USER, "get"),
+    "accounts:token_revoke": (USER, "post"),
+    "accounts:invitation": (PUBLIC, "get"),
+    "accounts:workspaces": (USER, "get"),
+    "accounts:overview": (READ, "get"),
+    "accounts:members": (READ, "get"),
+    "accounts:member_update": (ADMIN, "post"),
+    "accounts:member_remove": (ADMIN, "post"),
+    "accounts:invitation_new": (ADMIN, "get"),
+    "accounts:invitation_revoke": (ADMIN, "post"),
+    "accounts:settings": (ADMIN, "get"),
+    "accounts:audit": (ADMIN, "get"),
+}
+
+# "METHOD /path" as in the OpenAPI document -> kind
+OPERATIONS = {
+    "GET /api/v1/me": USER,
+    "PATCH /api/v1/me": USER,
+    "GET /api/v1/workspaces": USER,
+    "POST /api/v1/workspaces": USER,
+    "GET /api/v1/workspaces/{slug}": READ,
+    "PATCH /api/v1/workspaces/{slug}": ADMIN,
+    "GET /api/v1/workspaces/{slug}/members": READ,
+    "GET /api/v1/workspaces/{slug}/members/{member_id}": READ,
+    "PATCH /api/v1/workspaces/{slug}/members/{member_id}": ADMIN,
+    "DELETE /api/v1/workspaces/{slug}/members/{member_id}": ADMIN,
+    "GET /api/v1/workspaces/{slug}/invitations": ADMIN,
+    "POST /api/v1/workspaces/{slug}/invitations": ADMIN,
+    "DELETE /api/v1/workspaces/{slug}/invitations/{invitation_id}": ADMIN,
+    "GET /api/v1/tokens": USER,
+    "POST /api/v1/tokens": USER,
+    "DELETE /api/v1/tokens/{token_id}": USER,
+}
+API_PUBLIC = {"api:openapi-json", "api:openapi-view"}
+
+
+def _walk(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}", p
+
+
+def page_routes():
+    return {name: p for name, p in _walk(get_resolver().url_patterns)
+            if not name.startswith("api:") or name in API_PUBLIC}
+
+
+def api_operations():
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_page_route_is_registered():
+    missing = set(page_routes()) - set(PAGES) - API_PUBLIC
+    assert not missing, f"add these routes to PAGES with their access kind: {sorted(missing)}"
+    stale = set(PAGES) - set(page_routes())
+    assert not stale, f"remove routes that no longer exist: {sorted(stale)}"
+
+
+def test_every_api_operation_is_registered():
+    missing = api_operations() - set(OPERATIONS)
+    assert not missing, f"add these operations to OPERATIONS: {sorted(missing)}"
+    assert not set(OPERATIONS) - api_operations()
+
+
+@pytest.fixture
+def world(personas, workspace):
+    """Objects inside the persona workspace that URLs point at."""
+    ctx = access_workspace(personas["admin"], workspace.slug)
+    invitation, raw = invitation_create(ctx=ctx, role="product", side="product")
+    token, _ = token_create(user=personas["alice"], name="ci")
+    return {
+        "slug": workspace.slug,
+        "member_id": Membership.objects.get(user=personas["alice"]).pk,
+        "invitation_id": invitation.pk,
+        "token_id": token.pk,
+        "token": raw,
+        "uidb64": "MQ",
+        "raw_invitation": raw,
+    }
+
+
+def _page_url(name, pattern, world):
+    kwargs = {k: world[k] for k in pattern.pattern.converters}
+    if name == "accounts:password_reset_confirm":
+        kwargs["token"] = "set-password"
+    return reverse(name, kwargs=kwargs)
+
+
+def _api_url(op, world):
+    path = op.split(" ", 1)[1]
+    return path.format(**world)
+
+
+@pytest.mark.django_db
+def test_pages_anonymous_outsider_viewer(world, personas):
+    routes = page_routes()
+    anon, charlie, victor = client_for(None), client_for(personas["charlie"]), client_for(
+        personas["victor"]
+    )
+    for name, (kind, method) in PAGES.items():
+        url = _page_url(name, routes[name], world)
+        if kind == PUBLIC:
+            assert getattr(anon, method)(url).status_code < 500, name
+            continue
+        r = getattr(anon, method)(url)
+        assert r.status_code == 302 and "/accounts/login/" in r["Location"], (name, r.status_code)
+        r = getattr(charlie, method)(url)
+        expected_outsider = 404 if kind in (READ, WRITE, ADMIN) or name.endswith("revoke") else None
+        if expected_outsider:
+            assert r.status_code == 404, (name, r.status_code)
+        if kind in (WRITE, ADMIN):
+            assert getattr(victor, method)(url).status_code == 403, name
+
+
+@pytest.mark.django_db
+def test_api_anonymous_outsider_viewer(world, personas):
+    anon, charlie, victor = client_for(None), client_for(personas["charlie"]), client_for(
+        personas["victor"]
+    )
+    for op, kind in OPERATIONS.items():
+        method, url = op.split(" ")[0].lower(), _api_url(op, world)
+        r = getattr(anon, method)(url, content_type="application/json", data={})
+        assert r.status_code == 401, (op, r.status_code)
+        assert r.json()["error"]["code"] == "unauthenticated"
+        r = getattr(charlie, method)(url, content_type="application/json", data=_valid_body(op),
+                                     HTTP_IF_MATCH='"x-1"')
+        if kind in (READ, WRITE, ADMIN) or "{token_id}" in op:
+            assert r.status_code == 404, (op, r.status_code, r.content)
+            assert r.json()["error"]["code"] == "not_found"
+        if kind in (WRITE, ADMIN) and method != "get":
+            r = getattr(victor, method)(url, content_type="application/json",
+                                        data=_valid_body(op), HTTP_IF_MATCH='"x-1"')
+            assert r.status_code == 403, (op, r.status_code, r.content)
+        elif kind == ADMIN:
+            assert getattr(victor, method)(url).status_code == 403, op
+
+
+def _valid_body(op):
+    if "members" in op:
+        return {"role": "product", "side": "product"}
+    if "invitations" in op:
+        return {"role": "product", "side": "product"}
+    return {"name": "x"}
+
+
+@pytest.mark.django_db
+def test_public_invitation_page_does_not_leak_other_links(world, personas):
+    r = client_for(None).get(reverse("accounts:invitation", args=["not-a-real-token"]))
+    assert r.status_code == 404
+    assert Invitation.objects.count() == 1

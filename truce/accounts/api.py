@@ -1,0 +1,163 @@
+"""API for the current user, workspaces, members, invitations and personal tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from ninja import Header, Router
+
+from truce.accounts import services
+from truce.accounts.models import Membership
+from truce.accounts.schemas import (
+    InvitationCreate,
+    InvitationCreated,
+    InvitationOut,
+    MemberOut,
+    MemberUpdate,
+    MeUpdate,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    UserOut,
+    WorkspaceCreate,
+    WorkspaceOut,
+    WorkspaceUpdate,
+)
+from truce.accounts.selectors import members_of, pending_invitations
+from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
+from truce.core.access import (
+    access_invitation,
+    access_membership,
+    access_token,
+    access_workspace,
+)
+from truce.core.concurrency import version_from_if_match
+
+router = Router(tags=["accounts"])
+
+
+def _workspace_out(membership: Membership) -> dict:
+    ws = membership.workspace
+    return {"id": ws.pk, "slug": ws.slug, "name": ws.name, "description": ws.description,
+            "version": ws.version, "role": membership.role, "side": membership.side}
+
+
+@router.get("/me", response={200: UserOut, **COMMON_ERRORS})
+def me(request):
+    return request.user
+
+
+@router.patch("/me", response={200: UserOut, **WRITE_ERRORS})
+def me_update(request, payload: MeUpdate):
+    user = request.user
+    return services.user_update_profile(
+        user=user,
+        display_name=user.display_name if payload.display_name is None else payload.display_name,
+        email=user.email if payload.email is None else payload.email,
+        language=user.language if payload.language is None else payload.language,
+    )
+
+
+@router.get("/workspaces", response={200: list[WorkspaceOut], **COMMON_ERRORS})
+def workspace_list(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace")
+    return [_workspace_out(m) for m in memberships.order_by("workspace__name")]
+
+
+@router.post("/workspaces", response={201: WorkspaceOut, **WRITE_ERRORS})
+def workspace_create(request, payload: WorkspaceCreate):
+    ws = services.workspace_create(actor=request.user, **payload.dict())
+    return 201, _workspace_out(access_workspace(request.user, ws.slug).membership)
+
+
+@router.get("/workspaces/{slug}", response={200: WorkspaceOut, **COMMON_ERRORS})
+def workspace_detail(request, response: HttpResponse, slug: str):
+    ctx = access_workspace(request.user, slug)
+    response["ETag"] = ctx.workspace.etag
+    return _workspace_out(ctx.membership)
+
+
+@router.patch("/workspaces/{slug}", response={200: WorkspaceOut, **WRITE_ERRORS})
+def workspace_update(
+    request, response: HttpResponse, slug: str, payload: WorkspaceUpdate,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    ctx = access_workspace(request.user, slug, admin=True)
+    version = version_from_if_match(if_match, pk=ctx.workspace.pk)
+    services.workspace_update(ctx=ctx, expected_version=version, **payload.dict())
+    response["ETag"] = ctx.workspace.etag
+    return _workspace_out(ctx.membership)
+
+
+@router.get("/workspaces/{slug}/members", response={200: list[MemberOut], **COMMON_ERRORS})
+def member_list(request, slug: str):
+    return members_of(access_workspace(request.user, slug).workspace)
+
+
+@router.get("/workspaces/{slug}/members/{member_id}", response={200: MemberOut, **COMMON_ERRORS})
+def member_detail(request, response: HttpResponse, slug: str, member_id: int):
+    member = access_membership(access_workspace(request.user, slug), member_id)
+    response["ETag"] = member.etag
+    return member
+
+
+@router.patch("/workspaces/{slug}/members/{member_id}", response={200: MemberOut, **WRITE_ERRORS})
+def member_update(
+    request, response: HttpResponse, slug: str, member_id: int, payload: MemberUpdate,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    ctx = access_workspace(request.user, slug, admin=True)
+    member = access_membership(ctx, member_id, admin=True)
+    version = version_from_if_match(if_match, pk=member.pk)
+    services.membership_update(ctx=ctx, membership=member, expected_version=version,
+                               role=payload.role, side=payload.side)
+    response["ETag"] = member.etag
+    return member
+
+
+@router.delete("/workspaces/{slug}/members/{member_id}", response={204: None, **WRITE_ERRORS})
+def member_remove(request, slug: str, member_id: int):
+    ctx = access_workspace(request.user, slug, admin=True)
+    services.membership_remove(ctx=ctx, membership=access_membership(ctx, member_id, admin=True))
+    return 204, None
+
+
+@router.get("/workspaces/{slug}/invitations", response={200: list[InvitationOut], **COMMON_ERRORS})
+def invitation_list(request, slug: str):
+    ctx = access_workspace(request.user, slug, admin=True)
+    return pending_invitations(ctx.workspace)
+
+
+@router.post("/workspaces/{slug}/invitations", response={201: InvitationCreated, **WRITE_ERRORS})
+def invitation_create(request, slug: str, payload: InvitationCreate):
+    ctx = access_workspace(request.user, slug, admin=True)
+    invitation, raw = services.invitation_create(ctx=ctx, **payload.dict())
+    url = settings.BASE_URL + reverse("accounts:invitation", args=[raw])
+    return 201, {**InvitationOut.from_orm(invitation).dict(), "url": url}
+
+
+@router.delete(
+    "/workspaces/{slug}/invitations/{invitation_id}", response={204: None, **WRITE_ERRORS}
+)
+def invitation_revoke(request, slug: str, invitation_id: int):
+    ctx = access_workspace(request.user, slug, admin=True)
+    services.invitation_revoke(ctx=ctx, invitation=access_invitation(ctx, invitation_id))
+    return 204, None
+
+
+@router.get("/tokens", response={200: list[TokenOut], **COMMON_ERRORS})
+def token_list(request):
+    return request.user.api_tokens.all()
+
+
+@router.post("/tokens", response={201: TokenCreated, **WRITE_ERRORS})
+def token_create(request, payload: TokenCreate):
+    token, raw = services.token_create(user=request.user, **payload.dict())
+    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **WRITE_ERRORS})
+def token_revoke(request, token_id: int):
+    services.token_revoke(user=request.user, token=access_token(request.user, token_id))
+    return 204, None

@@ -1,0 +1,253 @@
+"""Users, workspaces, memberships, invitations, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from truce.core.models import TimeStamped, Versioned
+
+
+def hash_secret(raw: str) -> str:
+    """Tokens are random and long, so a fast hash is enough (no need for argon2 here)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Side(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    OPERATIONS = "operations", _("Operations")
+
+
+class User(AbstractUser):
+    """A person. Language is the user's choice; empty means "follow the browser"."""
+
+    class Language(models.TextChoices):
+        BROWSER = "", _("Follow the browser")
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, blank=True, default=""
+    )
+    last_workspace = models.ForeignKey(
+        "Workspace", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkspaceQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Workspace(Versioned):
+    """A team's shared planning space; everything else belongs to exactly one workspace."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("workspace")
+        verbose_name_plural = _("workspaces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    PRODUCT = "product", _("Product")
+    OPERATIONS = "operations", _("Operations")
+    LEAD = "lead", _("Lead")
+    VIEWER = "viewer", _("Viewer")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MembershipQuerySet:
+        return self.filter(workspace__in=Workspace.objects.visible_to(user))
+
+
+class Membership(Versioned):
+    """A user's place in a workspace: the role decides rights, the side decides the lens."""
+
+    Role = Role
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workspace", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="membership_side_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.workspace} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != Role.VIEWER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TimeStamped):
+    """A link that lets one person join a workspace with a given role, until it expires."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email or '—'} → {self.workspace}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        )
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(TimeStamped):
+    """A personal token for the API. Only its hash is stored; the secret is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class AuditAction(models.TextChoices):
+    WORKSPACE_CREATED = "workspace.created", _("Workspace created")
+    WORKSPACE_UPDATED = "workspace.updated", _("Workspace settings changed")
+    MEMBER_CHANGED = "member.changed", _("Member role or side changed")
+    MEMBER_REMOVED = "member.removed", _("Member removed")
+    MEMBER_JOINED = "member.joined", _("Member joined by invitation")
+    INVITATION_CREATED = "invitation.created", _("Invitation created")
+    INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+    PASSWORD_RESET = "password.reset", _("Password reset by email")
+    USER_SIGNED_UP = "user.signed_up", _("Account created")
+
+
+class AuditEvent(models.Model):
+    """Sensitive actions (membership, tokens, invitations, passwords, settings), never edited."""
+
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=60, choices=AuditAction.choices)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+RoleName = Literal["admin", "product", "operations", "lead", "viewer"]
+SideName = Literal["product", "operations"]
+LanguageName = Literal["", "zh-hans", "en"]
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    language: str
+
+
+class MeUpdate(Schema):
+    display_name: str | None = Field(None, max_length=80)
+    email: str | None = Field(None, max_length=254)
+    language: LanguageName | None = None
+
+
+class WorkspaceOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    version: int
+    role: str
+    side: str
+
+
+class WorkspaceCreate(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    slug: str = Field("", max_length=50)
+    description: str = Field("", max_length=5000)
+    side: SideName = "product"
+
+
+class WorkspaceUpdate(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    description: str = Field("", max_length=5000)
+
+
+class MemberOut(Schema):
+    id: int
+    user: UserOut
+    role: str
+    side: str
+    version: int
+
+
+class MemberUpdate(Schema):
+    role: RoleName
+    side: SideName
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    side: str
+    expires_at: datetime
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+
+
+class InvitationCreate(Schema):
+    email: str = Field("", max_length=254)
+    role: RoleName
+    side: SideName
+    ttl_days: int | None = Field(None, ge=1, le=90)
+
+
+class InvitationCreated(InvitationOut):
+    url: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreate(Schema):
+    name: str = Field(..., min_length=1, max_length=80)
+    expires_in_days: int | None = Field(None, ge=1, le=3650)
+
+
+class TokenCreated(TokenOut):
+    token: str

@@ -1,0 +1,265 @@
+"""Writes for accounts and workspaces. Each is atomic, keyword-only and takes the actor."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from truce.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Role,
+    Side,
+    Workspace,
+    hash_secret,
+)
+from truce.core.access import WorkspaceAccess
+from truce.core.errors import Conflict, NotFound, ValidationFailed, validation_from_django
+
+TOKEN_PREFIX = "truce_"
+
+
+def audit(*, action: str, actor=None, workspace=None, target: str = "", ip=None, **data):
+    return AuditEvent.objects.create(
+        action=action, actor=actor, workspace=workspace, target=str(target)[:200],
+        data=data, ip_address=ip,
+    )
+
+
+def _clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise validation_from_django(exc) from None
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=False)[:40] or "ws"
+    slug, n = base, 1
+    while Workspace.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def workspace_create(
+    *, actor, name: str, slug: str = "", description: str = "", side: str = Side.PRODUCT
+) -> Workspace:
+    """Create a workspace; its creator becomes its first admin."""
+    if slug and Workspace.objects.filter(slug=slug).exists():
+        raise ValidationFailed(fields={"slug": [_("This short name is already taken.")]})
+    workspace = Workspace(name=name.strip(), slug=slug or _unique_slug(name), description=description)
+    _clean(workspace)
+    workspace.save()
+    membership = Membership(workspace=workspace, user=actor, role=Role.ADMIN, side=side)
+    _clean(membership)
+    membership.save()
+    actor.last_workspace = workspace
+    actor.save(update_fields=["last_workspace"])
+    audit(action=AuditAction.WORKSPACE_CREATED, actor=actor, workspace=workspace, target=workspace)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(
+    *, ctx: WorkspaceAccess, expected_version: int | None, name: str, description: str
+) -> Workspace:
+    workspace = ctx.workspace
+    workspace.name, workspace.description = name.strip(), description
+    _clean(workspace)
+    workspace.save_versioned(expected_version=expected_version, update_fields=["name", "description"])
+    audit(action=AuditAction.WORKSPACE_UPDATED, actor=ctx.membership.user, workspace=workspace,
+          target=workspace, name=workspace.name)
+    return workspace
+
+
+def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
+    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.ADMIN)
+    others = others.exclude(pk=membership.pk).count()
+    return others + (1 if new_role == Role.ADMIN else 0)
+
+
+@transaction.atomic
+def membership_update(
+    *, ctx: WorkspaceAccess, membership: Membership, expected_version: int | None,
+    role: str, side: str,
+) -> Membership:
+    """Change a member's role or side; a workspace always keeps at least one admin."""
+    if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=role) == 0:
+        raise Conflict(_("A workspace needs at least one admin. Make someone else admin first."))
+    before = {"role": membership.role, "side": membership.side}
+    membership.role, membership.side = role, side
+    _clean(membership)
+    membership.save_versioned(expected_version=expected_version, update_fields=["role", "side"])
+    audit(action=AuditAction.MEMBER_CHANGED, actor=ctx.membership.user, workspace=ctx.workspace,
+          target=membership.user, before=before, after={"role": role, "side": side})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, ctx: WorkspaceAccess, membership: Membership) -> None:
+    if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=None) == 0:
+        raise Conflict(_("A workspace needs at least one admin. Make someone else admin first."))
+    audit(action=AuditAction.MEMBER_REMOVED, actor=ctx.membership.user, workspace=ctx.workspace,
+          target=membership.user, role=membership.role)
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, ctx: WorkspaceAccess, role: str, side: str, email: str = "", ttl_days: int | None = None
+) -> tuple[Invitation, str]:
+    """Return the invitation and its one-time secret (only the hash is stored)."""
+    raw = secrets.token_urlsafe(24)
+    days = ttl_days or settings.INVITATION_TTL_DAYS
+    invitation = Invitation(
+        workspace=ctx.workspace, email=email.strip(), role=role, side=side,
+        token_hash=hash_secret(raw), created_by=ctx.membership.user,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    _clean(invitation)
+    invitation.save()
+    audit(action=AuditAction.INVITATION_CREATED, actor=ctx.membership.user,
+          workspace=ctx.workspace, target=invitation.email or invitation.pk, role=role)
+    if invitation.email:
+        from truce.accounts.tasks import send_invitation_email
+
+        transaction.on_commit(
+            lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, token=raw)
+        )
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_revoke(*, ctx: WorkspaceAccess, invitation: Invitation) -> Invitation:
+    if not invitation.is_pending:
+        raise Conflict(_("This invitation is no longer pending."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    audit(action=AuditAction.INVITATION_REVOKED, actor=ctx.membership.user,
+          workspace=ctx.workspace, target=invitation.email or invitation.pk)
+    return invitation
+
+
+def invitation_lookup(raw_token: str) -> Invitation:
+    """The invitation behind a link, if it can still be used; otherwise NotFound."""
+    invitation = (
+        Invitation.objects.select_related("workspace").filter(token_hash=hash_secret(raw_token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        raise NotFound(_("This invitation link is invalid, used, revoked or expired."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user, raw_token: str) -> Membership:
+    invitation = invitation_lookup(raw_token)
+    # Lock the row so two tabs accepting at once cannot both succeed.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise NotFound(_("This invitation link is invalid, used, revoked or expired."))
+    if Membership.objects.filter(workspace=invitation.workspace, user=user).exists():
+        raise Conflict(_("You are already a member of this workspace."))
+    membership = Membership.objects.create(
+        workspace=invitation.workspace, user=user, role=invitation.role, side=invitation.side
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    user.last_workspace = invitation.workspace
+    user.save(update_fields=["last_workspace"])
+    audit(action=AuditAction.MEMBER_JOINED, actor=user, workspace=invitation.workspace,
+          target=user, role=invitation.role)
+    return membership
+
+
+@transaction.atomic
+def user_signup(*, username: str, email: str, password: str, display_name: str = "",
+                language: str = ""):
+    """Create an account (only reachable through a valid invitation link)."""
+    User = get_user_model()
+    user = User(username=username.strip(), email=email.strip(), display_name=display_name.strip(),
+                language=language)
+    fields: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        fields.update(validation_from_django(exc).fields)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        fields["password"] = list(exc.messages)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    user.set_password(password)
+    try:
+        user.save()
+    except IntegrityError:
+        raise ValidationFailed(fields={"username": [_("This username is taken.")]}) from None
+    audit(action=AuditAction.USER_SIGNED_UP, actor=user, target=user)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user, display_name: str, email: str, language: str):
+    user.display_name, user.email, user.language = display_name.strip(), email.strip(), language
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise validation_from_django(exc) from None
+    user.save(update_fields=["display_name", "email", "language"])
+    return user
+
+
+@transaction.atomic
+def token_create(*, user, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """Return the token and its secret, which is shown once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    token = ApiToken(user=user, name=name.strip(), prefix=raw[: len(TOKEN_PREFIX) + 6],
+                     token_hash=hash_secret(raw), expires_at=expires_at)
+    _clean(token)
+    token.save()
+    audit(action=AuditAction.TOKEN_CREATED, actor=user, target=token.name)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, user, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit(action=AuditAction.TOKEN_REVOKED, actor=user, target=token.name)
+    return token
+
+
+def token_authenticate(raw: str):
+    """The user behind a bearer token, or None. Last use is recorded at most once a minute."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_secret(raw))
+    token = token.first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def workspace_switch(*, user, workspace: Workspace) -> None:
+    if user.last_workspace_id != workspace.pk:
+        user.last_workspace = workspace
+        user.save(update_fields=["last_workspace"])

@@ -1,0 +1,42 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from truce.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("workspaces/", views.workspaces, name="workspaces"),
+    path("w/<slug:slug>/", views.overview, name="overview"),
+    path("w/<slug:slug>/members/", views.members, name="members"),
+    path("w/<slug:slug>/members/<int:member_id>/", views.member_update, name="member_update"),
+    path(
+        "w/<slug:slug>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"
+    ),
+    path("w/<slug:slug>/invitations/new/", views.invitation_new, name="invitation_new"),
+    path(
+        "w/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("w/<slug:slug>/settings/", views.workspace_settings, name="settings"),
+    path("w/<slug:slug>/audit/", views.audit_log, name="audit"),
+]

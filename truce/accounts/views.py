@@ -1,0 +1,321 @@
+"""Pages for signing in, profile, tokens, workspaces, members and invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from truce.accounts import forms, selectors, services
+from truce.accounts.models import AuditAction
+from truce.accounts.tasks import send_email
+from truce.core.access import access_invitation, access_membership, access_token
+from truce.core.concurrency import version_from_form
+from truce.core.errors import NotFound, PreconditionFailed, TruceError
+from truce.core.http import add_form_errors, render_page, workspace_view
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+# Signing in and passwords --------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.audit(action=AuditAction.PASSWORD_CHANGED, actor=self.request.user,
+                       target=self.request.user, ip=_client_ip(self.request))
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Send the reset mail from the worker, so a slow mail server never blocks the page."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        from django.template.loader import render_to_string
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.audit(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user,
+                       ip=_client_ip(self.request))
+        messages.success(self.request, _("Your password was set. You can sign in now."))
+        return response
+
+
+# Profile and tokens --------------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(user=request.user, **form.cleaned_data)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def tokens(request):
+    form = forms.TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.token_create(user=request.user, **form.cleaned_data)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            created, form = {"token": token, "secret": raw}, forms.TokenForm()
+    context = {"form": form, "created": created, "tokens": request.user.api_tokens.all()}
+    return render_page(request, "accounts/tokens.html", context, partial="token-panel")
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    try:
+        token = access_token(request.user, token_id)
+    except NotFound:
+        raise Http404() from None
+    services.token_revoke(user=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+# Workspaces ----------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    memberships = list(selectors.memberships_of(request.user))
+    last = request.user.last_workspace_id
+    chosen = next((m for m in memberships if m.workspace_id == last), None) or (
+        memberships[0] if memberships else None
+    )
+    if chosen is None:
+        return redirect("accounts:workspaces")
+    return redirect("accounts:overview", slug=chosen.workspace.slug)
+
+
+@login_required
+def workspaces(request):
+    form = forms.WorkspaceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ws = services.workspace_create(actor=request.user, **form.cleaned_data)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Workspace “%(name)s” created.") % {"name": ws.name})
+            return redirect("accounts:overview", slug=ws.slug)
+    memberships = selectors.memberships_of(request.user)
+    return render(request, "accounts/workspaces.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+@workspace_view()
+def overview(request, ctx):
+    services.workspace_switch(user=request.user, workspace=ctx.workspace)
+    context = {
+        "ctx": ctx,
+        "counts": selectors.workspace_overview(ctx.workspace),
+        "members": selectors.members_of(ctx.workspace),
+        "events": selectors.recent_audit(ctx.workspace, limit=10) if ctx.is_admin else [],
+    }
+    return render(request, "accounts/overview.html", context)
+
+
+@login_required
+@workspace_view(admin=True)
+def workspace_settings(request, ctx):
+    ws = ctx.workspace
+    form = forms.WorkspaceForm(request.POST or None,
+                               initial={"name": ws.name, "description": ws.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workspace_update(
+                ctx=ctx, expected_version=version_from_form(request.POST.get("version")),
+                **form.cleaned_data,
+            )
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Workspace settings saved."))
+            return redirect("accounts:settings", slug=ws.slug)
+    return render(request, "accounts/settings.html", {"ctx": ctx, "form": form})
+
+
+@login_required
+@workspace_view(admin=True)
+def audit_log(request, ctx):
+    events = selectors.recent_audit(ctx.workspace, limit=200)
+    return render(request, "accounts/audit.html", {"ctx": ctx, "events": events})
+
+
+# Members and invitations ---------------------------------------------------------------------
+
+
+@login_required
+@workspace_view()
+def members(request, ctx):
+    context = {
+        "ctx": ctx,
+        "members": selectors.members_of(ctx.workspace),
+        "invitations": selectors.pending_invitations(ctx.workspace) if ctx.is_admin else [],
+        "role_choices": forms.MemberForm.base_fields["role"].choices,
+        "side_choices": forms.MemberForm.base_fields["side"].choices,
+    }
+    return render(request, "accounts/members.html", context)
+
+
+@login_required
+@require_POST
+@workspace_view(admin=True)
+def member_update(request, ctx, member_id: int):
+    member = _member_or_404(ctx, member_id)
+    form = forms.MemberForm(request.POST)
+    error = stale = None
+    if form.is_valid():
+        try:
+            services.membership_update(
+                ctx=ctx, membership=member, expected_version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"], side=form.cleaned_data["side"],
+            )
+        except PreconditionFailed as exc:
+            member, stale = exc.current or member, exc.message
+        except TruceError as exc:
+            member.refresh_from_db()
+            error = exc.message
+    else:
+        error = "; ".join(str(m) for errs in form.errors.values() for m in errs)
+    context = {"ctx": ctx, "m": member, "error": error, "stale": stale, "saved": not (error or stale),
+               "role_choices": forms.MemberForm.base_fields["role"].choices,
+               "side_choices": forms.MemberForm.base_fields["side"].choices}
+    if request.htmx:
+        return render(request, "accounts/members.html#member-row", context)
+    if error or stale:
+        messages.error(request, error or stale)
+    return redirect("accounts:members", slug=ctx.workspace.slug)
+
+
+def _member_or_404(ctx, member_id):
+    try:
+        return access_membership(ctx, member_id, admin=True)
+    except NotFound:
+        raise Http404() from None
+
+
+@login_required
+@require_POST
+@workspace_view(admin=True)
+def member_remove(request, ctx, member_id: int):
+    member = _member_or_404(ctx, member_id)
+    try:
+        services.membership_remove(ctx=ctx, membership=member)
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s was removed from the workspace.") % {"name": member.user})
+    return redirect("accounts:members", slug=ctx.workspace.slug)
+
+
+@login_required
+@workspace_view(admin=True)
+def invitation_new(request, ctx):
+    form = forms.InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, raw = services.invitation_create(ctx=ctx, **form.cleaned_data)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            link = request.build_absolute_uri(reverse("accounts:invitation", args=[raw]))
+            form = forms.InvitationForm()
+    return render(request, "accounts/invitation_new.html", {"ctx": ctx, "form": form, "link": link})
+
+
+@login_required
+@require_POST
+@workspace_view(admin=True)
+def invitation_revoke(request, ctx, invitation_id: int):
+    try:
+        invitation = access_invitation(ctx, invitation_id)
+        services.invitation_revoke(ctx=ctx, invitation=invitation)
+    except NotFound:
+        raise Http404() from None
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation was revoked."))
+    return redirect("accounts:members", slug=ctx.workspace.slug)
+
+
+def invitation(request, token: str):
+    """Public: shows the invitation; a signed-in user joins, a new person creates an account."""
+    try:
+        found = services.invitation_lookup(token)
+    except NotFound as exc:
+        return render(request, "accounts/invitation.html", {"invalid": exc.message}, status=404)
+    form = forms.SignupForm(request.POST or None, initial={"email": found.email})
+    if request.method == "POST" and (request.user.is_authenticated or form.is_valid()):
+        try:
+            if request.user.is_authenticated:
+                services.invitation_accept(user=request.user, raw_token=token)
+            else:
+                _signup_and_join(request, form, token)
+        except NotFound as exc:
+            return render(request, "accounts/invitation.html", {"invalid": exc.message}, status=404)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Welcome to %(name)s.") % {"name": found.workspace.name})
+            return redirect("accounts:overview", slug=found.workspace.slug)
+    return render(request, "accounts/invitation.html", {"invitation": found, "form": form})
+
+
+def _signup_and_join(request, form, token):
+    user = services.user_signup(**form.cleaned_data, language=request.LANGUAGE_CODE)
+    services.invitation_accept(user=user, raw_token=token)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    update_session_auth_hash(request, user)

@@ -1,0 +1,35 @@
+"""The versioned REST API at /api/v1/. Each app contributes one router."""
+
+from __future__ import annotations
+
+from csp.constants import SELF
+from csp.decorators import csp_update
+from ninja import NinjaAPI
+
+from truce.api import errors
+from truce.api.auth import AUTH
+
+api = NinjaAPI(
+    title="Truce API",
+    version="1",
+    description=(
+        "Everything a page can do. Authenticate with your session (send X-CSRFToken on "
+        "writes) or `Authorization: Bearer <token>`. Updates need `If-Match` with the ETag. "
+        "Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`, in the language of "
+        "Accept-Language or your profile."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    # Swagger UI sets inline styles; the docs page alone may use them.
+    docs_decorator=csp_update({"style-src": [SELF, "'unsafe-inline'"]}),
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from truce.accounts.api import router as accounts_router
+
+    api.add_router("/", accounts_router)
+
+
+_mount()

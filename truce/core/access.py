@@ -1,0 +1,86 @@
+"""The one access layer: every page and endpoint fetches URL-addressed objects through here.
+
+Outsiders (no membership) get NotFound, the same as for an object that does not exist, so
+nobody can probe which workspaces or ids exist. Members whose role may not write get
+PermissionDenied (they can already see the object, so hiding it would only confuse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from truce.accounts.models import ApiToken, Invitation, Membership
+from truce.core.errors import NotFound, PermissionDenied
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    """What the current user is in a workspace; passed to services as the actor's context."""
+
+    workspace: Workspace
+    membership: Membership
+
+    @property
+    def can_write(self) -> bool:
+        return self.membership.can_write
+
+    @property
+    def is_admin(self) -> bool:
+        return self.membership.is_admin
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+
+def access_workspace(user, slug: str, *, write: bool = False, admin: bool = False):
+    """Return ``WorkspaceAccess`` for ``slug`` or raise NotFound / PermissionDenied."""
+    if not user.is_authenticated:
+        raise NotFound()
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    if admin and not membership.is_admin:
+        raise PermissionDenied(_("Only workspace admins can do this."))
+    if write and not membership.can_write:
+        raise PermissionDenied(_("Viewers can read but not change anything."))
+    return WorkspaceAccess(workspace=membership.workspace, membership=membership)
+
+
+def access_membership(ctx: WorkspaceAccess, membership_id: int, *, admin: bool = False):
+    """A membership of ``ctx.workspace``; changing one needs the admin role."""
+    if admin and not ctx.is_admin:
+        raise PermissionDenied(_("Only workspace admins can manage members."))
+    found = (
+        Membership.objects.select_related("user")
+        .filter(workspace=ctx.workspace, pk=membership_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_invitation(ctx: WorkspaceAccess, invitation_id: int):
+    if not ctx.is_admin:
+        raise PermissionDenied(_("Only workspace admins can manage invitations."))
+    found = Invitation.objects.filter(workspace=ctx.workspace, pk=invitation_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_token(user, token_id: int) -> ApiToken:
+    """Tokens are personal: only their owner sees them."""
+    found = ApiToken.objects.filter(user=user, pk=token_id).first() if user.is_authenticated else None
+    if found is None:
+        raise NotFound()
+    return found
+
+

@@ -1,0 +1,19 @@
+"""Activate the signed-in user's chosen language; the browser's choice is the fallback."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """Runs after LocaleMiddleware (which honours the cookie, then Accept-Language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

@@ -1,0 +1,51 @@
+"""Abstract bases shared by every app: timestamps, optimistic versions, workspace scope."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from truce.core.errors import PreconditionFailed
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(TimeStamped):
+    """Optimistic concurrency: every write bumps ``version``; a stale writer is refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def etag(self) -> str:
+        return f'W/"{self.pk}-{self.version}"'
+
+    def save_versioned(self, *, expected_version: int | None, update_fields: list[str]) -> None:
+        """Save ``update_fields`` only if the row still has ``expected_version``.
+
+        The check and the write are one UPDATE, so two concurrent writers cannot both win.
+        """
+        manager = type(self)._default_manager
+        row = manager.filter(pk=self.pk)
+        if expected_version is not None:
+            row = row.filter(version=expected_version)
+        values = {name: getattr(self, name) for name in update_fields}
+        if "updated_at" in {f.name for f in self._meta.fields}:
+            from django.utils import timezone
+
+            self.updated_at = timezone.now()
+            values["updated_at"] = self.updated_at
+        if row.update(version=F("version") + 1, **values) == 0:
+            raise PreconditionFailed(current=manager.filter(pk=self.pk).first())
+        self.version = (expected_version or self.version) + 1
+        if expected_version is None:
+            self.refresh_from_db(fields=["version"])

@@ -1,0 +1,140 @@
+"""A thin, quiet wrapper around highspy: build a binary MILP row by row, solve, read the result."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+_BANNER_SHOWN = False
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a banner to the C-level stdout when the first solver is created; with
+    `--json` that would corrupt the output, so the file descriptor itself is silenced once."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def new_highs() -> highspy.Highs:
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        solver = highspy.Highs()
+    else:
+        with _quiet_stdout():
+            solver = highspy.Highs()
+        _BANNER_SHOWN = True
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+@dataclass
+class BinaryModel:
+    """Maximise `costs · x + offset` over binary x subject to `lower <= A x <= upper`."""
+
+    costs: list[float]
+    lower_bounds: list[float]
+    upper_bounds: list[float]
+    offset: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        self.starts: list[int] = []
+        self.indices: list[int] = []
+        self.values: list[float] = []
+
+    def add_row(self, lower: float, upper: float, terms: Sequence[tuple[int, float]]) -> None:
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        self.starts.append(len(self.indices))
+        for index, value in terms:
+            self.indices.append(index)
+            self.values.append(value)
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.costs)
+
+
+@dataclass(frozen=True)
+class Result:
+    status: str
+    has_solution: bool
+    x: tuple[float, ...]
+    objective: float
+    bound: float
+    gap: float
+
+
+_STATUS = {
+    "Optimal": "optimal",
+    "Time limit reached": "time_limit",
+    "Infeasible": "infeasible",
+    "Primal infeasible or unbounded": "infeasible",
+}
+
+
+def solve_binary(
+    model: BinaryModel,
+    *,
+    time_limit: float,
+    start: Sequence[float] | None = None,
+    threads: int | None = None,
+) -> Result:
+    h = new_highs()
+    for name, value in (("time_limit", max(time_limit, 0.01)), ("mip_rel_gap", 0.0)):
+        h.setOptionValue(name, value)
+    if threads:
+        h.setOptionValue("threads", threads)
+    n = model.num_cols
+    inf = highspy.kHighsInf
+    h.addCols(n, np.array(model.costs, float), np.array(model.lower_bounds, float),
+              np.array(model.upper_bounds, float), 0, np.array([], np.int32),
+              np.array([], np.int32), np.array([], float))
+    if model.row_lower:
+        lower = np.array([v if v > -1e300 else -inf for v in model.row_lower], float)
+        upper = np.array([v if v < 1e300 else inf for v in model.row_upper], float)
+        h.addRows(len(lower), lower, upper, len(model.indices), np.array(model.starts, np.int32),
+                  np.array(model.indices, np.int32), np.array(model.values, float))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                            np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8))
+    h.changeObjectiveOffset(model.offset)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    if start is not None:
+        h.setSolution(n, np.arange(n, dtype=np.int32), np.array(start, float))
+    h.run()
+    return _result(h)
+
+
+def _result(h: highspy.Highs) -> Result:
+    status_text = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = tuple(h.getSolution().col_value) if has_solution else ()
+    return Result(
+        status=_STATUS.get(status_text, status_text.lower().replace(" ", "_")),
+        has_solution=has_solution,
+        x=x,
+        objective=info.objective_function_value,
+        bound=info.mip_dual_bound,
+        gap=info.mip_gap,
+    )

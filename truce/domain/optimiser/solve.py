@@ -1,0 +1,319 @@
+"""Exact portfolio selection: reduce the problem, formulate a tight MILP, solve it with HiGHS.
+
+Reductions (each keeps at least one optimal plan):
+- items that can never be chosen (excluded, needing an excluded item, breaking an exclusive group
+  on their own, or over capacity with their prerequisites) are fixed out, mandatory items and
+  their prerequisites fixed in;
+- "passive" items (no value of their own, in no exclusive group) are only worth choosing for
+  someone who needs them: a customer, or a valuable item that requires them. Passive items nobody
+  needs are dropped; those needed by exactly the same set of customers and items are chosen
+  together in some optimal plan, so they merge into one column (this also removes symmetry);
+- customers needing the same columns merge (weights add), customers with no positive weight go.
+
+Formulation: a binary per column; customer y ≤ x for every column it needs (disaggregated, which
+is much tighter than one aggregated row); an item ≤ each column of its prerequisite closure; a
+passive column ≤ the sum of those who need it, so the LP cannot buy capacity nobody uses.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from truce.domain.optimiser.evaluate import EPS, close, closures, make_plan, usage_of
+from truce.domain.optimiser.greedy import baselines
+from truce.domain.optimiser.highs import BinaryModel, Result, solve_binary
+from truce.domain.optimiser.model import Fairness, Plan, Problem, Weights
+
+SIDES = ("product", "operations")
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Formulation switches, kept so the benchmark can show what each one is worth."""
+
+    merge: bool = True
+    link: bool = True
+    warm_start: bool = True
+    threads: int | None = None
+
+
+@dataclass
+class _Column:
+    kind: str  # "item", "group" or "customer"
+    members: tuple[str, ...]
+    cost: float = 0.0
+
+
+@dataclass
+class _Reduced:
+    problem: Problem
+    fixed_in: set[str]
+    fixed_out: set[str]
+    columns: list[_Column]
+    column_of_item: dict[str, int]
+    needs: dict[int, set[int]]  # column -> columns it cannot go without
+    offset: float
+
+
+def solve(
+    problem: Problem, time_limit: float = 30.0, *, options: SolveOptions | None = None
+) -> Plan:
+    """The best plan for `problem`, proven optimal unless the time limit cuts the search short."""
+    started = time.perf_counter()
+    options = options or SolveOptions()
+    floors: dict[str, float] = {}
+    if problem.fairness is not None:
+        floors = _floors(problem, problem.fairness, time_limit / 4, options)
+    manual = baselines(problem)
+    remaining = time_limit - (time.perf_counter() - started)
+    plan = _solve_core(problem, floors, remaining, options, manual)
+    return replace(plan, seconds=time.perf_counter() - started)
+
+
+def _floors(
+    problem: Problem, fairness: Fairness, time_limit: float, options: SolveOptions
+) -> dict[str, float]:
+    """Each side's floor: its share of the best it reaches alone (the best plan found, so the
+    floor is always achievable for that side even when the solo solve hits its time limit)."""
+    floors = {}
+    for side in SIDES:
+        share = getattr(fairness, side)
+        if share > 0:
+            solo = replace(problem, weights=Weights(**{lens: 0.0 for lens in ("customer", *SIDES)}
+                                                     | {side: 1.0}), fairness=None)
+            best = _solve_core(solo, {}, time_limit, options, {})
+            floors[side] = share * best.values[side] if best.feasible else 0.0
+    return floors
+
+
+def _solve_core(
+    problem: Problem,
+    floors: Mapping[str, float],
+    time_limit: float,
+    options: SolveOptions,
+    manual: Mapping[str, Plan],
+) -> Plan:
+    started = time.perf_counter()
+    reduced = _reduce(problem, options)
+    model = _formulate(reduced, floors, options)
+    valid = [p for p in manual.values() if p.feasible and _meets(p, floors)]
+    start = max(valid, key=lambda p: p.objective, default=None)
+    warm = _encode(reduced, set(start.selected)) if start and options.warm_start else None
+    if reduced is None or model is None:
+        result = Result("infeasible", False, (), -math.inf, -math.inf, math.inf)
+    elif model.num_cols == 0:
+        result = Result("optimal", True, (), model.offset, model.offset, 0.0)
+    else:
+        result = solve_binary(model, time_limit=time_limit, start=warm, threads=options.threads)
+    return _decode(problem, reduced, result, start, manual, time.perf_counter() - started)
+
+
+def _meets(plan: Plan, floors: Mapping[str, float]) -> bool:
+    return all(plan.values[side] >= floor - 1e-6 for side, floor in floors.items())
+
+
+def _fixed(problem: Problem, closure: Mapping[str, frozenset[str]]) -> tuple[set[str], set[str]]:
+    capacity = problem.capacities()
+    out: set[str] = set()
+    for item in problem.items:
+        bundle = closure[item.id] | {item.id}
+        usage = usage_of(problem, bundle)
+        if (
+            bundle & problem.excluded
+            or any(len(g & bundle) > 1 for g in problem.exclusive_groups)
+            or any(usage[s] > capacity[s] + EPS for s in usage)
+        ):
+            out.add(item.id)
+    return close(problem.mandatory, closure), out
+
+
+def _is_passive(problem: Problem, item_id: str, grouped: set[str]) -> bool:
+    item = problem.item(item_id)
+    return item_id not in grouped and not (item.product or item.operations or item.customer)
+
+
+def _reduce(problem: Problem, options: SolveOptions) -> _Reduced | None:
+    closure = closures(problem)
+    fixed_in, fixed_out = _fixed(problem, closure)
+    if fixed_in & fixed_out:
+        return None
+    grouped = set().union(*problem.exclusive_groups) if problem.exclusive_groups else set()
+    free = [i.id for i in problem.items if i.id not in fixed_in | fixed_out]
+    active = [i for i in free if not (options.merge and _is_passive(problem, i, grouped))]
+    passive = [i for i in free if options.merge and _is_passive(problem, i, grouped)]
+    w = problem.weights.customer
+    customers = {}
+    offset = sum(problem.weights.of(lens) * problem.item(i).value(lens)
+                 for i in fixed_in for lens in ("product", "operations", "customer"))
+    for c in problem.customers:
+        needed = close(c.wants, closure)
+        if w * c.weight <= 0 or needed & fixed_out:
+            continue
+        if needed <= fixed_in:
+            offset += w * c.weight
+        else:
+            customers[c.id] = (needed - fixed_in, w * c.weight)
+    return _columns(problem, closure, fixed_in, fixed_out, active, passive, customers, offset)
+
+
+def _columns(
+    problem: Problem,
+    closure: Mapping[str, frozenset[str]],
+    fixed_in: set[str],
+    fixed_out: set[str],
+    active: list[str],
+    passive: list[str],
+    customers: Mapping[str, tuple[set[str], float]],
+    offset: float,
+) -> _Reduced:
+    weights = problem.weights
+    columns = [
+        _Column("item", (i,), sum(weights.of(lens) * problem.item(i).value(lens)
+                                  for lens in ("product", "operations", "customer")))
+        for i in active
+    ]
+    column_of_item = {i: k for k, i in enumerate(active)}
+    # Who needs each passive item: customers and active items whose closure contains it.
+    needers: dict[str, set[str]] = {p: set() for p in passive}
+    for cid, (needed, _) in customers.items():
+        for p in needed:
+            if p in needers:
+                needers[p].add("c:" + cid)
+    for a in active:
+        for p in closure[a]:
+            if p in needers:
+                needers[p].add("i:" + a)
+    groups: dict[frozenset[str], list[str]] = {}
+    for p in passive:
+        if needers[p]:  # passive items nobody needs are left out
+            groups.setdefault(frozenset(needers[p]), []).append(p)
+    for members in groups.values():
+        for p in members:
+            column_of_item[p] = len(columns)
+        columns.append(_Column("group", tuple(members)))
+    fixed_out = fixed_out | {p for p in passive if not needers[p]}
+    needs: dict[int, set[int]] = {}
+    for a in active:
+        needs[column_of_item[a]] = {column_of_item[p] for p in closure[a] - fixed_in}
+    merged: dict[frozenset[int], list[str]] = {}
+    for cid, (needed, _) in customers.items():
+        merged.setdefault(frozenset(column_of_item[i] for i in needed), []).append(cid)
+    by_id = dict(customers)
+    for cols, ids in merged.items():
+        needs[len(columns)] = set(cols)
+        columns.append(_Column("customer", tuple(ids), sum(by_id[c][1] for c in ids)))
+    return _Reduced(problem, fixed_in, fixed_out, columns, column_of_item, needs, offset)
+
+
+def _formulate(
+    reduced: _Reduced | None, floors: Mapping[str, float], options: SolveOptions
+) -> BinaryModel | None:
+    if reduced is None:
+        return None
+    problem, columns = reduced.problem, reduced.columns
+    model = BinaryModel(
+        costs=[c.cost for c in columns],
+        lower_bounds=[0.0] * len(columns),
+        upper_bounds=[1.0] * len(columns),
+        offset=reduced.offset,
+    )
+    _capacity_rows(model, reduced)
+    for k, needed in reduced.needs.items():
+        for j in sorted(needed):
+            model.add_row(-math.inf, 0.0, [(k, 1.0), (j, -1.0)])
+    if options.link:
+        _link_rows(model, reduced)
+    for group in problem.exclusive_groups:
+        inside = len(group & reduced.fixed_in)
+        cols = sorted({reduced.column_of_item[i] for i in group if i in reduced.column_of_item})
+        if cols:
+            model.add_row(-math.inf, 1.0 - inside, [(k, 1.0) for k in cols])
+        elif inside > 1:
+            return None
+    for side, floor in floors.items():
+        base = sum(problem.item(i).value(side) for i in reduced.fixed_in)
+        terms = [(k, problem.item(c.members[0]).value(side))
+                 for k, c in enumerate(columns) if c.kind == "item"]
+        model.add_row(floor - base - 1e-6, math.inf, terms)
+    return model
+
+
+def _capacity_rows(model: BinaryModel, reduced: _Reduced) -> None:
+    problem = reduced.problem
+    used = usage_of(problem, reduced.fixed_in)
+    for slot, cap in problem.capacities().items():
+        coef: dict[int, float] = {}
+        for k, column in enumerate(reduced.columns):
+            if column.kind != "customer":
+                total = sum(problem.item(i).usage.get(slot, 0.0) for i in column.members)
+                if total:
+                    coef[k] = total
+        if coef:
+            model.add_row(-math.inf, cap - used[slot], sorted(coef.items()))
+        elif used[slot] > cap + EPS:
+            model.add_row(-math.inf, -1.0, [])  # mandatory work alone overflows: infeasible
+
+
+def _link_rows(model: BinaryModel, reduced: _Reduced) -> None:
+    """A merged passive column is worth taking only for someone who needs it."""
+    needed_by: dict[int, list[int]] = {}
+    for k, needed in reduced.needs.items():
+        for j in needed:
+            needed_by.setdefault(j, []).append(k)
+    for k, column in enumerate(reduced.columns):
+        if column.kind == "group":
+            model.add_row(-math.inf, 0.0, [(k, 1.0)] + [(j, -1.0) for j in needed_by.get(k, [])])
+
+
+def _encode(reduced: _Reduced | None, selected: set[str]) -> list[float] | None:
+    """A known plan as a start vector for HiGHS (a merged column is on only if all of it is)."""
+    if reduced is None:
+        return None
+    x = [0.0] * len(reduced.columns)
+    for k, column in enumerate(reduced.columns):
+        if column.kind == "item":
+            x[k] = float(column.members[0] in selected)
+    for k, needed in reduced.needs.items():
+        if reduced.columns[k].kind == "customer":
+            x[k] = float(all(_on(reduced, j, selected) for j in needed))
+    wanted: set[int] = set()
+    for k, needed in reduced.needs.items():
+        if x[k]:
+            wanted |= needed
+    for k, column in enumerate(reduced.columns):
+        if column.kind == "group":
+            x[k] = float(k in wanted and set(column.members) <= selected)
+    return x
+
+
+def _on(reduced: _Reduced, k: int, selected: set[str]) -> bool:
+    return set(reduced.columns[k].members) <= selected
+
+
+def _decode(
+    problem: Problem,
+    reduced: _Reduced | None,
+    result: Result,
+    fallback: Plan | None,
+    manual: Mapping[str, Plan],
+    seconds: float,
+) -> Plan:
+    scores = {name: plan.objective for name, plan in manual.items() if plan.feasible}
+    if result.has_solution and reduced is not None:
+        selected = set(reduced.fixed_in)
+        for k, column in enumerate(reduced.columns):
+            if column.kind != "customer" and result.x[k] > 0.5:
+                selected.update(column.members)
+    elif fallback is not None and result.status != "infeasible":
+        selected = set(fallback.selected)
+    else:
+        status = "infeasible" if result.status == "infeasible" else "no_solution"
+        return make_plan(problem, set(), status=status, bound=result.bound, seconds=seconds,
+                         gap=math.inf, baselines=scores)
+    optimal = result.status == "optimal"
+    gap = result.gap if result.has_solution else None
+    return make_plan(problem, selected, status=result.status, bound=result.bound,
+                     seconds=seconds, optimal=optimal, gap=gap, baselines=scores)

@@ -1,0 +1,96 @@
+"""Demo data: two workspaces (one Chinese, one English) with the personas used everywhere.
+
+Idempotent: running it again updates nothing that exists and creates what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from truce.accounts.models import Membership, Role, Side, User, Workspace
+from truce.core.progress import Progress
+
+DEMO_PASSWORD = "truce-demo-2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    display_name: str
+    email: str
+    language: str
+
+
+PERSONAS = [
+    Persona("admin", "管理员 Admin", "admin@example.com", "zh-hans"),
+    Persona("alice", "李爱丽 Alice", "alice@example.com", "zh-hans"),
+    Persona("olivia", "欧阳丽娜 Olivia", "olivia@example.com", "zh-hans"),
+    Persona("lena", "林乐 Lena", "lena@example.com", "zh-hans"),
+    Persona("victor", "Victor Wang", "victor@example.com", "en"),
+    Persona("charlie", "Charlie Brown", "charlie@example.com", "en"),
+]
+
+WORKSPACES = [
+    {
+        "slug": "spark",
+        "name": "星火电商 · 增长与体验",
+        "description": "产品与运营共同规划：需求池、活动、季度 OKR。\n"
+        "Product and operations of Spark Commerce plan the quarter together.",
+        "members": [
+            ("admin", Role.ADMIN, Side.PRODUCT),
+            ("alice", Role.PRODUCT, Side.PRODUCT),
+            ("olivia", Role.OPERATIONS, Side.OPERATIONS),
+            ("lena", Role.LEAD, Side.PRODUCT),
+            ("victor", Role.VIEWER, Side.OPERATIONS),
+        ],
+    },
+    {
+        "slug": "northwind",
+        "name": "Northwind Growth",
+        "description": "An English-speaking team: product and growth marketing.",
+        "members": [
+            ("charlie", Role.ADMIN, Side.OPERATIONS),
+            ("victor", Role.PRODUCT, Side.PRODUCT),
+        ],
+    },
+]
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, User]:
+    users = {}
+    with Progress("Seeding demo users and workspaces", len(PERSONAS) + len(WORKSPACES)) as bar:
+        for p in PERSONAS:
+            users[p.username] = _user(p)
+            bar.advance()
+        for spec in WORKSPACES:
+            _workspace(spec, users)
+            bar.advance()
+    return users
+
+
+def _user(p: Persona) -> User:
+    user, created = User.objects.get_or_create(
+        username=p.username,
+        defaults={"display_name": p.display_name, "email": p.email, "language": p.language},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _workspace(spec: dict, users: dict[str, User]) -> Workspace:
+    ws, _ = Workspace.objects.get_or_create(
+        slug=spec["slug"], defaults={"name": spec["name"], "description": spec["description"]}
+    )
+    for username, role, side in spec["members"]:
+        Membership.objects.get_or_create(
+            workspace=ws, user=users[username], defaults={"role": role, "side": side}
+        )
+        if users[username].last_workspace_id is None:
+            users[username].last_workspace = ws
+            users[username].save(update_fields=["last_workspace"])
+    return ws

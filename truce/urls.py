@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from truce.accounts import views as account_views
+from truce.api.api import api
+from truce.core import views as core_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("language/", core_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("", include("truce.accounts.urls")),
+]
+
+handler403 = "truce.core.views.error_403"
+handler404 = "truce.core.views.error_404"
+handler500 = "truce.core.views.error_500"
