@@ -22,8 +22,13 @@ def _immediate_tasks(settings):
 
 
 def make_user(username: str, language: str = "en", **extra) -> User:
-    user = User(username=username, email=f"{username}@example.com", language=language,
-                display_name=extra.pop("display_name", username.title()), **extra)
+    user = User(
+        username=username,
+        email=f"{username}@example.com",
+        language=language,
+        display_name=extra.pop("display_name", username.title()),
+        **extra,
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -77,8 +82,14 @@ def charlie(other_workspace) -> User:
 
 @pytest.fixture
 def personas(admin, alice, olivia, lena, victor, charlie) -> dict[str, User]:
-    return {"admin": admin, "alice": alice, "olivia": olivia, "lena": lena, "victor": victor,
-            "charlie": charlie}
+    return {
+        "admin": admin,
+        "alice": alice,
+        "olivia": olivia,
+        "lena": lena,
+        "victor": victor,
+        "charlie": charlie,
+    }
 
 
 def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:

@@ -75,8 +75,11 @@ def _walk(patterns, namespace=""):
 
 
 def page_routes():
-    return {name: p for name, p in _walk(get_resolver().url_patterns)
-            if not name.startswith("api:") or name in API_PUBLIC}
+    return {
+        name: p
+        for name, p in _walk(get_resolver().url_patterns)
+        if not name.startswith("api:") or name in API_PUBLIC
+    }
 
 
 def api_operations():
@@ -129,8 +132,10 @@ def _api_url(op, world):
 @pytest.mark.django_db
 def test_pages_anonymous_outsider_viewer(world, personas):
     routes = page_routes()
-    anon, charlie, victor = client_for(None), client_for(personas["charlie"]), client_for(
-        personas["victor"]
+    anon, charlie, victor = (
+        client_for(None),
+        client_for(personas["charlie"]),
+        client_for(personas["victor"]),
     )
     for name, (kind, method) in PAGES.items():
         url = _page_url(name, routes[name], world)
@@ -149,22 +154,26 @@ def test_pages_anonymous_outsider_viewer(world, personas):
 
 @pytest.mark.django_db
 def test_api_anonymous_outsider_viewer(world, personas):
-    anon, charlie, victor = client_for(None), client_for(personas["charlie"]), client_for(
-        personas["victor"]
+    anon, charlie, victor = (
+        client_for(None),
+        client_for(personas["charlie"]),
+        client_for(personas["victor"]),
     )
     for op, kind in OPERATIONS.items():
         method, url = op.split(" ")[0].lower(), _api_url(op, world)
         r = getattr(anon, method)(url, content_type="application/json", data={})
         assert r.status_code == 401, (op, r.status_code)
         assert r.json()["error"]["code"] == "unauthenticated"
-        r = getattr(charlie, method)(url, content_type="application/json", data=_valid_body(op),
-                                     HTTP_IF_MATCH='"x-1"')
+        r = getattr(charlie, method)(
+            url, content_type="application/json", data=_valid_body(op), HTTP_IF_MATCH='"x-1"'
+        )
         if kind in (READ, WRITE, ADMIN) or "{token_id}" in op:
             assert r.status_code == 404, (op, r.status_code, r.content)
             assert r.json()["error"]["code"] == "not_found"
         if kind in (WRITE, ADMIN) and method != "get":
-            r = getattr(victor, method)(url, content_type="application/json",
-                                        data=_valid_body(op), HTTP_IF_MATCH='"x-1"')
+            r = getattr(victor, method)(
+                url, content_type="application/json", data=_valid_body(op), HTTP_IF_MATCH='"x-1"'
+            )
             assert r.status_code == 403, (op, r.status_code, r.content)
         elif kind == ADMIN:
             assert getattr(victor, method)(url).status_code == 403, op

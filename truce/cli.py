@@ -39,9 +39,20 @@ def cmd_demo(args) -> int:
     return _run_processes(
         [
             [sys.executable, "-m", "truce.cli", "worker"],
-            [sys.executable, "-m", "gunicorn", "truce.wsgi:application",
-             "--bind", f"{args.host}:{args.port}", "--workers", "2", "--threads", "4",
-             "--access-logfile", "-"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "truce.wsgi:application",
+                "--bind",
+                f"{args.host}:{args.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
         ]
     )
 
@@ -87,10 +98,22 @@ def _run_processes(commands: list[list[str]]) -> int:
 
 def cmd_serve(args) -> int:
     """Production web process: gunicorn with the environment's settings."""
-    cmd = [sys.executable, "-m", "gunicorn", "truce.wsgi:application", "--bind", args.bind,
-           "--workers", str(args.workers), "--threads", str(args.threads),
-           "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get(
-               "TRUCE_FORWARDED_ALLOW_IPS", "127.0.0.1")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "truce.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("TRUCE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
     os.execv(sys.executable, cmd)
     return 0  # not reached
 
@@ -135,7 +158,10 @@ def cmd_createadmin(args) -> int:
     user.save()
     if args.workspace:
         workspace_create(actor=user, name=args.workspace)
-    print(f"Created {args.username}" + (f" and workspace {args.workspace!r}" if args.workspace else ""))
+    print(
+        f"Created {args.username}"
+        + (f" and workspace {args.workspace!r}" if args.workspace else "")
+    )
     return 0
 
 
@@ -154,7 +180,9 @@ def cmd_manage(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="truce", description="Truce: product and operations, planning together.")
+    parser = argparse.ArgumentParser(
+        prog="truce", description="Truce: product and operations, planning together."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="migrate, seed demo data, serve on 127.0.0.1 with a worker")
     p.add_argument("--host", default="127.0.0.1")

@@ -39,8 +39,15 @@ router = Router(tags=["accounts"])
 
 def _workspace_out(membership: Membership) -> dict:
     ws = membership.workspace
-    return {"id": ws.pk, "slug": ws.slug, "name": ws.name, "description": ws.description,
-            "version": ws.version, "role": membership.role, "side": membership.side}
+    return {
+        "id": ws.pk,
+        "slug": ws.slug,
+        "name": ws.name,
+        "description": ws.description,
+        "version": ws.version,
+        "role": membership.role,
+        "side": membership.side,
+    }
 
 
 @router.get("/me", response={200: UserOut, **COMMON_ERRORS})
@@ -80,7 +87,10 @@ def workspace_detail(request, response: HttpResponse, slug: str):
 
 @router.patch("/workspaces/{slug}", response={200: WorkspaceOut, **WRITE_ERRORS})
 def workspace_update(
-    request, response: HttpResponse, slug: str, payload: WorkspaceUpdate,
+    request,
+    response: HttpResponse,
+    slug: str,
+    payload: WorkspaceUpdate,
     if_match: str | None = Header(None, alias="If-Match"),
 ):
     ctx = access_workspace(request.user, slug, admin=True)
@@ -104,14 +114,19 @@ def member_detail(request, response: HttpResponse, slug: str, member_id: int):
 
 @router.patch("/workspaces/{slug}/members/{member_id}", response={200: MemberOut, **WRITE_ERRORS})
 def member_update(
-    request, response: HttpResponse, slug: str, member_id: int, payload: MemberUpdate,
+    request,
+    response: HttpResponse,
+    slug: str,
+    member_id: int,
+    payload: MemberUpdate,
     if_match: str | None = Header(None, alias="If-Match"),
 ):
     ctx = access_workspace(request.user, slug, admin=True)
     member = access_membership(ctx, member_id, admin=True)
     version = version_from_if_match(if_match, pk=member.pk)
-    services.membership_update(ctx=ctx, membership=member, expected_version=version,
-                               role=payload.role, side=payload.side)
+    services.membership_update(
+        ctx=ctx, membership=member, expected_version=version, role=payload.role, side=payload.side
+    )
     response["ETag"] = member.etag
     return member
 

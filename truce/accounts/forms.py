@@ -16,7 +16,9 @@ class WorkspaceForm(forms.Form):
 
 class WorkspaceCreateForm(WorkspaceForm):
     slug = forms.SlugField(
-        label=_("Short name (in URLs)"), max_length=50, required=False,
+        label=_("Short name (in URLs)"),
+        max_length=50,
+        required=False,
         help_text=_("Letters, digits and hyphens. Leave empty to derive it from the name."),
     )
     side = forms.ChoiceField(label=_("Your side"), choices=Side.choices, initial=Side.PRODUCT)
@@ -30,7 +32,8 @@ class MemberForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label=_("Email (optional)"), required=False,
+        label=_("Email (optional)"),
+        required=False,
         help_text=_("If given, the link is also sent by email."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PRODUCT)
@@ -52,9 +55,13 @@ class ProfileForm(forms.ModelForm):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80,
-                           help_text=_("What the token is for, e.g. “Jira sync”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("What the token is for, e.g. “Jira sync”.")
+    )
     expires_in_days = forms.IntegerField(
-        label=_("Expires after (days)"), min_value=1, max_value=3650, required=False,
+        label=_("Expires after (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
         help_text=_("Leave empty for a token that never expires."),
     )

@@ -91,9 +91,7 @@ class Membership(Versioned):
 
     Role = Role
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="memberships"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -108,12 +106,8 @@ class Membership(Versioned):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user"),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="membership_role_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(side__in=Side.values), name="membership_side_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="membership_side_valid"),
         ]
 
     def __str__(self) -> str:
@@ -138,9 +132,7 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(TimeStamped):
     """A link that lets one person join a workspace with a given role, until it expires."""
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="invitations"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
@@ -172,7 +164,9 @@ class Invitation(TimeStamped):
     @property
     def is_pending(self) -> bool:
         return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
         )
 
 

@@ -8,8 +8,10 @@ from truce.accounts.models import AuditEvent, Invitation, Membership, Role, Side
 
 
 def members_of(workspace: Workspace):
-    return Membership.objects.filter(workspace=workspace).select_related("user").order_by(
-        "user__username"
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__username")
     )
 
 
@@ -21,8 +23,8 @@ def memberships_of(user):
     """The workspace switcher: every workspace the user belongs to, one query."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("workspace").order_by(
-        "workspace__name"
+    return (
+        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
     )
 
 

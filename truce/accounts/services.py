@@ -32,8 +32,12 @@ TOKEN_PREFIX = "truce_"
 
 def audit(*, action: str, actor=None, workspace=None, target: str = "", ip=None, **data):
     return AuditEvent.objects.create(
-        action=action, actor=actor, workspace=workspace, target=str(target)[:200],
-        data=data, ip_address=ip,
+        action=action,
+        actor=actor,
+        workspace=workspace,
+        target=str(target)[:200],
+        data=data,
+        ip_address=ip,
     )
 
 
@@ -60,7 +64,9 @@ def workspace_create(
     """Create a workspace; its creator becomes its first admin."""
     if slug and Workspace.objects.filter(slug=slug).exists():
         raise ValidationFailed(fields={"slug": [_("This short name is already taken.")]})
-    workspace = Workspace(name=name.strip(), slug=slug or _unique_slug(name), description=description)
+    workspace = Workspace(
+        name=name.strip(), slug=slug or _unique_slug(name), description=description
+    )
     _clean(workspace)
     workspace.save()
     membership = Membership(workspace=workspace, user=actor, role=Role.ADMIN, side=side)
@@ -79,9 +85,16 @@ def workspace_update(
     workspace = ctx.workspace
     workspace.name, workspace.description = name.strip(), description
     _clean(workspace)
-    workspace.save_versioned(expected_version=expected_version, update_fields=["name", "description"])
-    audit(action=AuditAction.WORKSPACE_UPDATED, actor=ctx.membership.user, workspace=workspace,
-          target=workspace, name=workspace.name)
+    workspace.save_versioned(
+        expected_version=expected_version, update_fields=["name", "description"]
+    )
+    audit(
+        action=AuditAction.WORKSPACE_UPDATED,
+        actor=ctx.membership.user,
+        workspace=workspace,
+        target=workspace,
+        name=workspace.name,
+    )
     return workspace
 
 
@@ -93,8 +106,12 @@ def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
 
 @transaction.atomic
 def membership_update(
-    *, ctx: WorkspaceAccess, membership: Membership, expected_version: int | None,
-    role: str, side: str,
+    *,
+    ctx: WorkspaceAccess,
+    membership: Membership,
+    expected_version: int | None,
+    role: str,
+    side: str,
 ) -> Membership:
     """Change a member's role or side; a workspace always keeps at least one admin."""
     if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=role) == 0:
@@ -103,8 +120,14 @@ def membership_update(
     membership.role, membership.side = role, side
     _clean(membership)
     membership.save_versioned(expected_version=expected_version, update_fields=["role", "side"])
-    audit(action=AuditAction.MEMBER_CHANGED, actor=ctx.membership.user, workspace=ctx.workspace,
-          target=membership.user, before=before, after={"role": role, "side": side})
+    audit(
+        action=AuditAction.MEMBER_CHANGED,
+        actor=ctx.membership.user,
+        workspace=ctx.workspace,
+        target=membership.user,
+        before=before,
+        after={"role": role, "side": side},
+    )
     return membership
 
 
@@ -112,8 +135,13 @@ def membership_update(
 def membership_remove(*, ctx: WorkspaceAccess, membership: Membership) -> None:
     if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=None) == 0:
         raise Conflict(_("A workspace needs at least one admin. Make someone else admin first."))
-    audit(action=AuditAction.MEMBER_REMOVED, actor=ctx.membership.user, workspace=ctx.workspace,
-          target=membership.user, role=membership.role)
+    audit(
+        action=AuditAction.MEMBER_REMOVED,
+        actor=ctx.membership.user,
+        workspace=ctx.workspace,
+        target=membership.user,
+        role=membership.role,
+    )
     membership.delete()
 
 
@@ -125,14 +153,23 @@ def invitation_create(
     raw = secrets.token_urlsafe(24)
     days = ttl_days or settings.INVITATION_TTL_DAYS
     invitation = Invitation(
-        workspace=ctx.workspace, email=email.strip(), role=role, side=side,
-        token_hash=hash_secret(raw), created_by=ctx.membership.user,
+        workspace=ctx.workspace,
+        email=email.strip(),
+        role=role,
+        side=side,
+        token_hash=hash_secret(raw),
+        created_by=ctx.membership.user,
         expires_at=timezone.now() + timedelta(days=days),
     )
     _clean(invitation)
     invitation.save()
-    audit(action=AuditAction.INVITATION_CREATED, actor=ctx.membership.user,
-          workspace=ctx.workspace, target=invitation.email or invitation.pk, role=role)
+    audit(
+        action=AuditAction.INVITATION_CREATED,
+        actor=ctx.membership.user,
+        workspace=ctx.workspace,
+        target=invitation.email or invitation.pk,
+        role=role,
+    )
     if invitation.email:
         from truce.accounts.tasks import send_invitation_email
 
@@ -148,15 +185,20 @@ def invitation_revoke(*, ctx: WorkspaceAccess, invitation: Invitation) -> Invita
         raise Conflict(_("This invitation is no longer pending."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    audit(action=AuditAction.INVITATION_REVOKED, actor=ctx.membership.user,
-          workspace=ctx.workspace, target=invitation.email or invitation.pk)
+    audit(
+        action=AuditAction.INVITATION_REVOKED,
+        actor=ctx.membership.user,
+        workspace=ctx.workspace,
+        target=invitation.email or invitation.pk,
+    )
     return invitation
 
 
 def invitation_lookup(raw_token: str) -> Invitation:
     """The invitation behind a link, if it can still be used; otherwise NotFound."""
     invitation = (
-        Invitation.objects.select_related("workspace").filter(token_hash=hash_secret(raw_token))
+        Invitation.objects.select_related("workspace")
+        .filter(token_hash=hash_secret(raw_token))
         .first()
     )
     if invitation is None or not invitation.is_pending:
@@ -180,18 +222,28 @@ def invitation_accept(*, user, raw_token: str) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     user.last_workspace = invitation.workspace
     user.save(update_fields=["last_workspace"])
-    audit(action=AuditAction.MEMBER_JOINED, actor=user, workspace=invitation.workspace,
-          target=user, role=invitation.role)
+    audit(
+        action=AuditAction.MEMBER_JOINED,
+        actor=user,
+        workspace=invitation.workspace,
+        target=user,
+        role=invitation.role,
+    )
     return membership
 
 
 @transaction.atomic
-def user_signup(*, username: str, email: str, password: str, display_name: str = "",
-                language: str = ""):
+def user_signup(
+    *, username: str, email: str, password: str, display_name: str = "", language: str = ""
+):
     """Create an account (only reachable through a valid invitation link)."""
     User = get_user_model()
-    user = User(username=username.strip(), email=email.strip(), display_name=display_name.strip(),
-                language=language)
+    user = User(
+        username=username.strip(),
+        email=email.strip(),
+        display_name=display_name.strip(),
+        language=language,
+    )
     fields: dict[str, list[str]] = {}
     try:
         user.full_clean(exclude=["password"])
@@ -228,8 +280,13 @@ def token_create(*, user, name: str, expires_in_days: int | None = None) -> tupl
     """Return the token and its secret, which is shown once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
-    token = ApiToken(user=user, name=name.strip(), prefix=raw[: len(TOKEN_PREFIX) + 6],
-                     token_hash=hash_secret(raw), expires_at=expires_at)
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        token_hash=hash_secret(raw),
+        expires_at=expires_at,
+    )
     _clean(token)
     token.save()
     audit(action=AuditAction.TOKEN_CREATED, actor=user, target=token.name)

@@ -40,8 +40,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(action=AuditAction.PASSWORD_CHANGED, actor=self.request.user,
-                       target=self.request.user, ip=_client_ip(self.request))
+        services.audit(
+            action=AuditAction.PASSWORD_CHANGED,
+            actor=self.request.user,
+            target=self.request.user,
+            ip=_client_ip(self.request),
+        )
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -49,8 +53,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Send the reset mail from the worker, so a slow mail server never blocks the page."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template.loader import render_to_string
 
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
@@ -72,8 +83,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user,
-                       ip=_client_ip(self.request))
+        services.audit(
+            action=AuditAction.PASSWORD_RESET,
+            actor=form.user,
+            target=form.user,
+            ip=_client_ip(self.request),
+        )
         messages.success(self.request, _("Your password was set. You can sign in now."))
         return response
 
@@ -169,12 +184,14 @@ def overview(request, ctx):
 @workspace_view(admin=True)
 def workspace_settings(request, ctx):
     ws = ctx.workspace
-    form = forms.WorkspaceForm(request.POST or None,
-                               initial={"name": ws.name, "description": ws.description})
+    form = forms.WorkspaceForm(
+        request.POST or None, initial={"name": ws.name, "description": ws.description}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.workspace_update(
-                ctx=ctx, expected_version=version_from_form(request.POST.get("version")),
+                ctx=ctx,
+                expected_version=version_from_form(request.POST.get("version")),
                 **form.cleaned_data,
             )
         except TruceError as exc:
@@ -218,8 +235,11 @@ def member_update(request, ctx, member_id: int):
     if form.is_valid():
         try:
             services.membership_update(
-                ctx=ctx, membership=member, expected_version=form.cleaned_data["version"],
-                role=form.cleaned_data["role"], side=form.cleaned_data["side"],
+                ctx=ctx,
+                membership=member,
+                expected_version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"],
+                side=form.cleaned_data["side"],
             )
         except PreconditionFailed as exc:
             member, stale = exc.current or member, exc.message
@@ -228,9 +248,15 @@ def member_update(request, ctx, member_id: int):
             error = exc.message
     else:
         error = "; ".join(str(m) for errs in form.errors.values() for m in errs)
-    context = {"ctx": ctx, "m": member, "error": error, "stale": stale, "saved": not (error or stale),
-               "role_choices": forms.MemberForm.base_fields["role"].choices,
-               "side_choices": forms.MemberForm.base_fields["side"].choices}
+    context = {
+        "ctx": ctx,
+        "m": member,
+        "error": error,
+        "stale": stale,
+        "saved": not (error or stale),
+        "role_choices": forms.MemberForm.base_fields["role"].choices,
+        "side_choices": forms.MemberForm.base_fields["side"].choices,
+    }
     if request.htmx:
         return render(request, "accounts/members.html#member-row", context)
     if error or stale:
@@ -255,7 +281,9 @@ def member_remove(request, ctx, member_id: int):
     except TruceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(name)s was removed from the workspace.") % {"name": member.user})
+        messages.success(
+            request, _("%(name)s was removed from the workspace.") % {"name": member.user}
+        )
     return redirect("accounts:members", slug=ctx.workspace.slug)
 
 
@@ -266,7 +294,7 @@ def invitation_new(request, ctx):
     link = None
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw = services.invitation_create(ctx=ctx, **form.cleaned_data)
+            _, raw = services.invitation_create(ctx=ctx, **form.cleaned_data)
         except TruceError as exc:
             add_form_errors(form, exc)
         else:

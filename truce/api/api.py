@@ -15,7 +15,7 @@ api = NinjaAPI(
     description=(
         "Everything a page can do. Authenticate with your session (send X-CSRFToken on "
         "writes) or `Authorization: Bearer <token>`. Updates need `If-Match` with the ETag. "
-        "Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`, in the language of "
+        'Errors: `{"error": {"code", "message", "fields"}}`, in the language of '
         "Accept-Language or your profile."
     ),
     urls_namespace="api",

@@ -81,7 +81,10 @@ def install(api) -> None:
     @api.exception_handler(AuthenticationError)
     def on_auth(request, exc):
         return envelope(
-            api, request, 401, "unauthenticated",
+            api,
+            request,
+            401,
+            "unauthenticated",
             _("Sign in, or send Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": 'Bearer realm="truce"'},
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from truce.accounts.models import ApiToken, Invitation, Membership
+from truce.accounts.models import ApiToken, Invitation, Membership, Workspace
 from truce.core.errors import NotFound, PermissionDenied
 
 
@@ -78,9 +78,9 @@ def access_invitation(ctx: WorkspaceAccess, invitation_id: int):
 
 def access_token(user, token_id: int) -> ApiToken:
     """Tokens are personal: only their owner sees them."""
-    found = ApiToken.objects.filter(user=user, pk=token_id).first() if user.is_authenticated else None
+    found = (
+        ApiToken.objects.filter(user=user, pk=token_id).first() if user.is_authenticated else None
+    )
     if found is None:
         raise NotFound()
     return found
-
-

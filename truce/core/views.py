@@ -26,8 +26,12 @@ def set_language(request):
         User.objects.filter(pk=request.user.pk).update(language=language)
     if language:
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-            samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True,
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
         )
     else:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
