@@ -14,6 +14,7 @@ from truce.accounts.models import Invitation, Membership
 from truce.accounts.services import invitation_create, token_create
 from truce.api.api import api
 from truce.core.access import access_workspace
+from truce.requirements.services import requirement_create
 
 PUBLIC, USER, READ, WRITE, ADMIN = "public", "user", "read", "write", "admin"
 
@@ -58,6 +59,16 @@ OPERATIONS = {
     "GET /api/v1/workspaces/{slug}/invitations": ADMIN,
     "POST /api/v1/workspaces/{slug}/invitations": ADMIN,
     "DELETE /api/v1/workspaces/{slug}/invitations/{invitation_id}": ADMIN,
+    "GET /api/v1/workspaces/{slug}/requirements": READ,
+    "POST /api/v1/workspaces/{slug}/requirements": WRITE,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}": READ,
+    "PATCH /api/v1/workspaces/{slug}/requirements/{number}": WRITE,
+    "POST /api/v1/workspaces/{slug}/requirements/{number}/status": WRITE,
+    "POST /api/v1/workspaces/{slug}/requirements-bulk-status": WRITE,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}/prerequisites": READ,
+    "POST /api/v1/workspaces/{slug}/requirements/{number}/prerequisites": WRITE,
+    "DELETE /api/v1/workspaces/{slug}/requirements/{number}/prerequisites/{prereq}": WRITE,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}/history": READ,
     "GET /api/v1/tokens": USER,
     "POST /api/v1/tokens": USER,
     "DELETE /api/v1/tokens/{token_id}": USER,
@@ -106,6 +117,8 @@ def world(personas, workspace):
     ctx = access_workspace(personas["admin"], workspace.slug)
     invitation, raw = invitation_create(ctx=ctx, role="product", side="product")
     token, _ = token_create(user=personas["alice"], name="ci")
+    first = requirement_create(ctx=ctx, title="灰度发布")
+    second = requirement_create(ctx=ctx, title="拉新活动")
     return {
         "slug": workspace.slug,
         "member_id": Membership.objects.get(user=personas["alice"]).pk,
@@ -114,6 +127,8 @@ def world(personas, workspace):
         "token": raw,
         "uidb64": "MQ",
         "raw_invitation": raw,
+        "number": second.number,
+        "prereq": first.number,
     }
 
 
@@ -180,6 +195,14 @@ def test_api_anonymous_outsider_viewer(world, personas):
 
 
 def _valid_body(op):
+    if "bulk-status" in op:
+        return {"numbers": [1], "status": "under_review"}
+    if op.endswith("/status"):
+        return {"status": "under_review"}
+    if op.endswith("/prerequisites"):
+        return {"number": 1}
+    if "requirements" in op:
+        return {"title": "x"}
     if "members" in op:
         return {"role": "product", "side": "product"}
     if "invitations" in op:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "truce.core",
     "truce.accounts",
+    "truce.requirements",
+    "truce.customers",
 ]
 
 MIDDLEWARE = [

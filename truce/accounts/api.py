@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Header, Router
+from ninja.responses import Status
 
 from truce.accounts import services
 from truce.accounts.models import Membership
@@ -75,7 +76,7 @@ def workspace_list(request):
 @router.post("/workspaces", response={201: WorkspaceOut, **WRITE_ERRORS})
 def workspace_create(request, payload: WorkspaceCreate):
     ws = services.workspace_create(actor=request.user, **payload.dict())
-    return 201, _workspace_out(access_workspace(request.user, ws.slug).membership)
+    return Status(201, _workspace_out(access_workspace(request.user, ws.slug).membership))
 
 
 @router.get("/workspaces/{slug}", response={200: WorkspaceOut, **COMMON_ERRORS})
@@ -135,7 +136,7 @@ def member_update(
 def member_remove(request, slug: str, member_id: int):
     ctx = access_workspace(request.user, slug, admin=True)
     services.membership_remove(ctx=ctx, membership=access_membership(ctx, member_id, admin=True))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/workspaces/{slug}/invitations", response={200: list[InvitationOut], **COMMON_ERRORS})
@@ -149,7 +150,7 @@ def invitation_create(request, slug: str, payload: InvitationCreate):
     ctx = access_workspace(request.user, slug, admin=True)
     invitation, raw = services.invitation_create(ctx=ctx, **payload.dict())
     url = settings.BASE_URL + reverse("accounts:invitation", args=[raw])
-    return 201, {**InvitationOut.from_orm(invitation).dict(), "url": url}
+    return Status(201, {**InvitationOut.from_orm(invitation).dict(), "url": url})
 
 
 @router.delete(
@@ -158,7 +159,7 @@ def invitation_create(request, slug: str, payload: InvitationCreate):
 def invitation_revoke(request, slug: str, invitation_id: int):
     ctx = access_workspace(request.user, slug, admin=True)
     services.invitation_revoke(ctx=ctx, invitation=access_invitation(ctx, invitation_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **COMMON_ERRORS})
@@ -169,10 +170,10 @@ def token_list(request):
 @router.post("/tokens", response={201: TokenCreated, **WRITE_ERRORS})
 def token_create(request, payload: TokenCreate):
     token, raw = services.token_create(user=request.user, **payload.dict())
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **WRITE_ERRORS})
 def token_revoke(request, token_id: int):
     services.token_revoke(user=request.user, token=access_token(request.user, token_id))
-    return 204, None
+    return Status(204, None)

@@ -28,8 +28,10 @@ errors.install(api)
 
 def _mount() -> None:
     from truce.accounts.api import router as accounts_router
+    from truce.requirements.api import router as requirements_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", requirements_router)
 
 
 _mount()

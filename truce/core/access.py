@@ -84,3 +84,44 @@ def access_token(user, token_id: int) -> ApiToken:
     if found is None:
         raise NotFound()
     return found
+
+
+def access_requirement(user, slug: str, number: int, *, write: bool = False):
+    """The requirement ``number`` of workspace ``slug`` and the user's access, or NotFound."""
+    from truce.requirements.models import Requirement
+
+    ctx = access_workspace(user, slug, write=write)
+    found = (
+        Requirement.objects.filter(workspace=ctx.workspace, number=number)
+        .select_related("owner", "parent", "created_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return ctx, found
+
+
+def access_customer(ctx: WorkspaceAccess, customer_id: int, *, write: bool = False):
+    from truce.customers.models import Customer
+
+    if write and not ctx.can_write:
+        raise PermissionDenied(_("Viewers can read but not change anything."))
+    found = Customer.objects.filter(workspace=ctx.workspace, pk=customer_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_feedback(ctx: WorkspaceAccess, feedback_id: int, *, write: bool = False):
+    from truce.customers.models import Feedback
+
+    if write and not ctx.can_write:
+        raise PermissionDenied(_("Viewers can read but not change anything."))
+    found = (
+        Feedback.objects.filter(workspace=ctx.workspace, pk=feedback_id)
+        .select_related("customer", "requirement")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found

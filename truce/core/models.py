@@ -49,3 +49,37 @@ class Versioned(TimeStamped):
         self.version = (expected_version or self.version) + 1
         if expected_version is None:
             self.refresh_from_db(fields=["version"])
+
+
+class ChangeRecord(models.Model):
+    """One change to a work item: who, what, before and after. Written by services only."""
+
+    class Verb(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("changed")
+        STATUS = "status", _("moved")
+        SCORED = "scored", _("scored")
+        LINKED = "linked", _("linked")
+        UNLINKED = "unlinked", _("unlinked")
+        DELETED = "deleted", _("deleted")
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    verb = models.CharField(_("what"), max_length=20, choices=Verb.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}#{self.subject_id} {self.verb}"
