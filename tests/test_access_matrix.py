@@ -42,6 +42,15 @@ PAGES = {
     "accounts:invitation_revoke": (ADMIN, "post"),
     "accounts:settings": (ADMIN, "get"),
     "accounts:audit": (ADMIN, "get"),
+    "requirements:list": (READ, "get"),
+    "requirements:board": (READ, "get"),
+    "requirements:new": (WRITE, "get"),
+    "requirements:bulk_status": (WRITE, "post"),
+    "requirements:detail": (READ, "get"),
+    "requirements:edit": (WRITE, "get"),
+    "requirements:move": (WRITE, "post"),
+    "requirements:prerequisite_add": (WRITE, "post"),
+    "requirements:prerequisite_remove": (WRITE, "post"),
 }
 
 # "METHOD /path" as in the OpenAPI document -> kind

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("truce.accounts.urls")),
+    path("", include("truce.requirements.urls")),
 ]
 
 handler403 = "truce.core.views.error_403"

@@ -73,3 +73,46 @@ def requirement_detail(requirement: Requirement) -> dict:
         "tags": [t.name for t in requirement.tags.all()],
         "history": list(history_of(requirement, limit=50)),
     }
+
+
+BOARD_LIMIT = 50
+
+
+def board_columns(workspace, q: str = "") -> list[dict]:
+    """Each status column with its count and top cards by priority, in two queries."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    from truce.domain.workflow import BOARD_ORDER
+
+    base = Requirement.objects.filter(workspace=workspace)
+    if q:
+        from truce.requirements.search import search_requirements
+
+        base = search_requirements(base, workspace, q)
+    counts = dict(base.values_list("status").annotate(n=Count("id")).order_by())
+    ranked = (
+        base.select_related("owner")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[F("priority").desc(nulls_last=True), F("number").desc()],
+            )
+        )
+        .filter(rank__lte=BOARD_LIMIT)
+        .order_by("status", "rank")
+    )
+    by_status: dict[str, list] = {}
+    for r in ranked:
+        by_status.setdefault(r.status, []).append(r)
+    return [
+        {
+            "status": s.value,
+            "label": Status(s.value).label,
+            "count": counts.get(s.value, 0),
+            "cards": by_status.get(s.value, []),
+            "targets": (),
+        }
+        for s in BOARD_ORDER
+    ]

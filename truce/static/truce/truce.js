@@ -22,4 +22,59 @@
       if (!d.contains(event.target)) { d.removeAttribute("open"); }
     });
   });
+  // Board: drag a card to a column; the server decides whether the move is allowed.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; }
+    catch (e) { return ""; }
+  }
+  function columnFor(status) { return document.querySelector('.column[data-status="' + status + '"] .cards'); }
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".board-card[draggable]");
+    if (!card) { return; }
+    event.dataTransfer.setData("text/plain", card.id);
+    event.dataTransfer.effectAllowed = "move";
+  });
+  document.addEventListener("dragover", function (event) {
+    var column = event.target.closest && event.target.closest(".column");
+    if (column) { event.preventDefault(); column.classList.add("drop-ok"); }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var column = event.target.closest && event.target.closest(".column");
+    if (column) { column.classList.remove("drop-ok"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var column = event.target.closest && event.target.closest(".column");
+    if (!column) { return; }
+    event.preventDefault();
+    column.classList.remove("drop-ok");
+    var card = document.getElementById(event.dataTransfer.getData("text/plain"));
+    if (!card || card.dataset.status === column.dataset.status) { return; }
+    var body = new FormData();
+    body.append("status", column.dataset.status);
+    fetch(card.dataset.moveUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.firstElementChild;
+        card.replaceWith(fresh);
+        if (response.ok) { placeCard(fresh); }
+        if (window.htmx) { window.htmx.process(fresh); }
+      });
+    });
+  });
+  function placeCard(card) {
+    var target = columnFor(card.dataset.status);
+    if (target && !target.contains(card)) { target.prepend(card); }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var card = event.detail.elt;
+    if (card && card.classList && card.classList.contains("board-card")) { placeCard(card); }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var card = document.getElementById(event.detail.elt && event.detail.elt.id);
+    if (card && card.classList.contains("board-card")) { placeCard(card); }
+  });
 })();

@@ -1,0 +1,215 @@
+"""Pages of the requirements pool: list, board, detail, create/edit, status moves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from truce.accounts.selectors import members_of
+from truce.core.access import access_requirement
+from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
+from truce.core.http import add_form_errors, render_page, workspace_view
+from truce.domain import workflow
+from truce.requirements import forms, selectors, services
+from truce.requirements.models import Requirement, Status, Tag
+
+PAGE_SIZE = 50
+
+
+def _requirement(request, slug, number, *, write=False):
+    try:
+        return access_requirement(request.user, slug, number, write=write)
+    except NotFound:
+        raise Http404() from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+
+
+def _filter_from(form: forms.FilterForm) -> selectors.RequirementFilter:
+    data = form.cleaned_data if form.is_valid() else {}
+    contested = {"yes": True, "no": False}.get(data.get("contested") or "")
+    return selectors.RequirementFilter(
+        status=tuple(data.get("status") or ()),
+        owner=data.get("owner"),
+        tag=data.get("tag", ""),
+        side=data.get("side", ""),
+        segment=data.get("segment", ""),
+        contested=contested,
+        q=data.get("q", ""),
+        sort=data.get("sort") or "newest",
+    )
+
+
+@login_required
+@workspace_view()
+def requirement_list(request, ctx):
+    form = forms.FilterForm(request.GET)
+    qs = selectors.filter_requirements(ctx.workspace, _filter_from(form))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_list_relations(page.object_list)
+    context = {
+        "ctx": ctx,
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "owners": members_of(ctx.workspace),
+        "tags": Tag.objects.filter(workspace=ctx.workspace),
+        "statuses": Status.choices,
+    }
+    return render_page(request, "requirements/list.html", context, partial="results")
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@workspace_view()
+def board(request, ctx):
+    columns = selectors.board_columns(ctx.workspace, request.GET.get("q", ""))
+    return render(request, "requirements/board.html", {"ctx": ctx, "columns": columns})
+
+
+@login_required
+@workspace_view(write=True)
+def requirement_new(request, ctx):
+    form = forms.RequirementForm(
+        request.POST or None, workspace=ctx.workspace, initial={"origin_side": ctx.membership.side}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            r = services.requirement_create(ctx=ctx, **data)
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("%(ref)s created.") % {"ref": r.ref})
+            return redirect("requirements:detail", slug=ctx.workspace.slug, number=r.number)
+    return render(request, "requirements/form.html", {"ctx": ctx, "form": form})
+
+
+@login_required
+def requirement_detail(request, slug, number):
+    ctx, r = _requirement(request, slug, number)
+    context = {
+        "ctx": ctx,
+        "r": r,
+        **selectors.requirement_detail(r),
+        "targets": workflow.allowed_targets(r.status),
+        "statuses": dict(Status.choices),
+    }
+    return render(request, "requirements/detail.html", context)
+
+
+@login_required
+def requirement_edit(request, slug, number):
+    ctx, r = _requirement(request, slug, number, write=True)
+    form = forms.RequirementForm(
+        request.POST or None, workspace=ctx.workspace, initial=forms.RequirementForm.initial_for(r)
+    )
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data.copy()
+        version = data.pop("version")
+        try:
+            services.requirement_update(ctx=ctx, requirement=r, expected_version=version, **data)
+        except PreconditionFailed as exc:
+            theirs = exc.current
+            form.add_error(None, exc.message)
+            form.data = form.data.copy()
+            form.data["version"] = theirs.version  # resubmitting now overwrites knowingly
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("%(ref)s saved.") % {"ref": r.ref})
+            return redirect("requirements:detail", slug=slug, number=number)
+    context = {
+        "ctx": ctx,
+        "form": form,
+        "r": r,
+        "theirs": theirs,
+        "their_tags": sorted(t.name for t in theirs.tags.all()) if theirs else [],
+    }
+    return render(request, "requirements/form.html", context)
+
+
+@login_required
+@require_POST
+def requirement_move(request, slug, number):
+    ctx, r = _requirement(request, slug, number, write=True)
+    try:
+        services.requirement_move(ctx=ctx, requirement=r, status=request.POST.get("status", ""))
+    except TruceError as exc:
+        if request.htmx:
+            return render(
+                request,
+                "requirements/board.html#card",
+                {"ctx": ctx, "r": r, "error": exc.message},
+                status=422,
+            )
+        messages.error(request, exc.message)
+    if request.htmx:
+        return render(request, "requirements/board.html#card", {"ctx": ctx, "r": r, "moved": True})
+    return redirect("requirements:detail", slug=slug, number=number)
+
+
+@login_required
+@require_POST
+@workspace_view(write=True)
+def bulk_status(request, ctx):
+    form = forms.BulkStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select requirements and a status."))
+    else:
+        try:
+            moved = services.requirement_bulk_move(ctx=ctx, **form.cleaned_data)
+        except TruceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)s requirements moved.") % {"n": moved})
+    back = request.POST.get("back", "")  # the list's query string, so filters survive
+    url = reverse("requirements:list", args=[ctx.workspace.slug])
+    return redirect(f"{url}?{back}" if back and "//" not in back else url)
+
+
+@login_required
+@require_POST
+def prerequisite_add(request, slug, number):
+    ctx, r = _requirement(request, slug, number, write=True)
+    other = Requirement.objects.filter(
+        workspace=ctx.workspace, number=_int(request.POST.get("number"))
+    ).first()
+    try:
+        if other is None:
+            raise TruceError(_("No requirement with this number here."))
+        services.prerequisite_add(ctx=ctx, requirement=r, prerequisite=other)
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    return redirect("requirements:detail", slug=slug, number=number)
+
+
+@login_required
+@require_POST
+def prerequisite_remove(request, slug, number, prereq):
+    ctx, r = _requirement(request, slug, number, write=True)
+    other = Requirement.objects.filter(workspace=ctx.workspace, number=prereq).first()
+    if other is None:
+        raise Http404()
+    services.prerequisite_remove(ctx=ctx, requirement=r, prerequisite=other)
+    return redirect("requirements:detail", slug=slug, number=number)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
