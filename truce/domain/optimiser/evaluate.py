@@ -70,8 +70,11 @@ def objective_of(problem: Problem, values: Mapping[str, float]) -> float:
 def violations(problem: Problem, selected: Collection[str], tol: float = 1e-6) -> list[str]:
     """Why a set of items is not a valid plan (empty when it is)."""
     chosen = set(selected)
-    found = [f"over capacity on {slot}" for slot, used in usage_of(problem, chosen).items()
-             if used > problem.capacities()[slot] + tol]
+    found = [
+        f"over capacity on {slot}"
+        for slot, used in usage_of(problem, chosen).items()
+        if used > problem.capacities()[slot] + tol
+    ]
     for item in problem.items:
         if item.id in chosen:
             missing = set(item.requires) - chosen
@@ -79,8 +82,11 @@ def violations(problem: Problem, selected: Collection[str], tol: float = 1e-6) -
             found += [f"{item.id} lacks promoted {m}" for m in item.promotes if m not in chosen]
     found += [f"mandatory {m} missing" for m in sorted(problem.mandatory - chosen)]
     found += [f"excluded {m} selected" for m in sorted(problem.excluded & chosen)]
-    found += [f"exclusive group {sorted(g)} broken" for g in problem.exclusive_groups
-              if len(g & chosen) > 1]
+    found += [
+        f"exclusive group {sorted(g)} broken"
+        for g in problem.exclusive_groups
+        if len(g & chosen) > 1
+    ]
     return found
 
 

@@ -81,7 +81,9 @@ def item_scores(problem: Problem, *, votes: bool) -> dict[str, float]:
     """An item's priority: its weighted own value, plus (if `votes`) its customers' weight."""
     w = problem.weights
     scores = {
-        item.id: w.product * item.product + w.operations * item.operations + w.customer * item.customer
+        item.id: w.product * item.product
+        + w.operations * item.operations
+        + w.customer * item.customer
         for item in problem.items
     }
     if votes:
@@ -103,7 +105,9 @@ def _fill_items(packer: _Packer, scores: dict[str, float]) -> None:
 def _finish(packer: _Packer, ok: bool, started: float) -> Plan:
     status = "heuristic" if ok else "infeasible"
     seconds = time.perf_counter() - started
-    return make_plan(packer.problem, packer.selected, status=status, bound=math.inf, seconds=seconds)
+    return make_plan(
+        packer.problem, packer.selected, status=status, bound=math.inf, seconds=seconds
+    )
 
 
 def greedy_items(problem: Problem) -> Plan:

@@ -107,16 +107,31 @@ def solve_binary(
         h.setOptionValue("threads", threads)
     n = model.num_cols
     inf = highspy.kHighsInf
-    h.addCols(n, np.array(model.costs, float), np.array(model.lower_bounds, float),
-              np.array(model.upper_bounds, float), 0, np.array([], np.int32),
-              np.array([], np.int32), np.array([], float))
+    h.addCols(
+        n,
+        np.array(model.costs, float),
+        np.array(model.lower_bounds, float),
+        np.array(model.upper_bounds, float),
+        0,
+        np.array([], np.int32),
+        np.array([], np.int32),
+        np.array([], float),
+    )
     if model.row_lower:
         lower = np.array([v if v > -1e300 else -inf for v in model.row_lower], float)
         upper = np.array([v if v < 1e300 else inf for v in model.row_upper], float)
-        h.addRows(len(lower), lower, upper, len(model.indices), np.array(model.starts, np.int32),
-                  np.array(model.indices, np.int32), np.array(model.values, float))
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8))
+        h.addRows(
+            len(lower),
+            lower,
+            upper,
+            len(model.indices),
+            np.array(model.starts, np.int32),
+            np.array(model.indices, np.int32),
+            np.array(model.values, float),
+        )
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+    )
     h.changeObjectiveOffset(model.offset)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     if start is not None:

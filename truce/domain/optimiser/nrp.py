@@ -71,8 +71,9 @@ def parse_nrp(text: str, name: str = "nrp") -> NrpInstance:
         weight = tokens.next("customer weight")
         wants = tuple(tokens.next("requested id", 1) for _ in range(tokens.next("request count")))
         customers.append((weight, wants))
-    too_big = [i for i in [*(a for p in pairs for a in p), *(r for _, w in customers for r in w)]
-               if i > n]
+    too_big = [
+        i for i in [*(a for p in pairs for a in p), *(r for _, w in customers for r in w)] if i > n
+    ]
     if too_big:
         raise NrpFormatError(f"requirement id {too_big[0]} out of range 1..{n}")
     if tokens.rest():
@@ -94,7 +95,7 @@ def read_nrp(path: str | Path) -> NrpInstance:
 
 
 def nrp_budget(instance: NrpInstance, ratio: str | float | Decimal) -> int:
-    """ratio × total cost, rounded half up in exact decimal arithmetic (0.5 × 515 = 258, not 257)."""
+    """ratio × total cost, rounded half up in exact decimals (0.5 × 515 = 258, not 257)."""
     try:
         exact = Decimal(str(ratio))
     except InvalidOperation:

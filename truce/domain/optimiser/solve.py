@@ -73,19 +73,37 @@ def solve(
     return replace(plan, seconds=time.perf_counter() - started)
 
 
+def solve_with_floors(
+    problem: Problem,
+    floors: Mapping[str, float],
+    time_limit: float,
+    start: Plan | None = None,
+) -> Plan:
+    """Best plan whose product/operations values reach absolute `floors`, starting from `start`
+    when it qualifies (used by the Pareto sweep, which knows a good plan from the last point)."""
+    manual = {"start": start} if start is not None else {}
+    return _solve_core(problem, floors, time_limit, SolveOptions(), manual)
+
+
 def _floors(
     problem: Problem, fairness: Fairness, time_limit: float, options: SolveOptions
 ) -> dict[str, float]:
     """Each side's floor: its share of the best it reaches alone (the best plan found, so the
-    floor is always achievable for that side even when the solo solve hits its time limit)."""
+    floor is always achievable for that side even when the solo solve hits its time limit).
+    A side that cannot reach a positive value alone gets no floor: a share of a loss is no
+    promise worth keeping, and would make every plan infeasible."""
     floors = {}
     for side in SIDES:
         share = getattr(fairness, side)
         if share > 0:
-            solo = replace(problem, weights=Weights(**{lens: 0.0 for lens in ("customer", *SIDES)}
-                                                     | {side: 1.0}), fairness=None)
+            solo = replace(
+                problem,
+                weights=Weights(**{lens: 0.0 for lens in ("customer", *SIDES)} | {side: 1.0}),
+                fairness=None,
+            )
             best = _solve_core(solo, {}, time_limit, options, {})
-            floors[side] = share * best.values[side] if best.feasible else 0.0
+            if best.feasible and best.values[side] > 0:
+                floors[side] = share * best.values[side]
     return floors
 
 
@@ -146,8 +164,11 @@ def _reduce(problem: Problem, options: SolveOptions) -> _Reduced | None:
     passive = [i for i in free if options.merge and _is_passive(problem, i, grouped)]
     w = problem.weights.customer
     customers = {}
-    offset = sum(problem.weights.of(lens) * problem.item(i).value(lens)
-                 for i in fixed_in for lens in ("product", "operations", "customer"))
+    offset = sum(
+        problem.weights.of(lens) * problem.item(i).value(lens)
+        for i in fixed_in
+        for lens in ("product", "operations", "customer")
+    )
     for c in problem.customers:
         needed = close(c.wants, closure)
         if w * c.weight <= 0 or needed & fixed_out:
@@ -171,8 +192,14 @@ def _columns(
 ) -> _Reduced:
     weights = problem.weights
     columns = [
-        _Column("item", (i,), sum(weights.of(lens) * problem.item(i).value(lens)
-                                  for lens in ("product", "operations", "customer")))
+        _Column(
+            "item",
+            (i,),
+            sum(
+                weights.of(lens) * problem.item(i).value(lens)
+                for lens in ("product", "operations", "customer")
+            ),
+        )
         for i in active
     ]
     column_of_item = {i: k for k, i in enumerate(active)}
@@ -235,8 +262,11 @@ def _formulate(
             return None
     for side, floor in floors.items():
         base = sum(problem.item(i).value(side) for i in reduced.fixed_in)
-        terms = [(k, problem.item(c.members[0]).value(side))
-                 for k, c in enumerate(columns) if c.kind == "item"]
+        terms = [
+            (k, problem.item(c.members[0]).value(side))
+            for k, c in enumerate(columns)
+            if c.kind == "item"
+        ]
         model.add_row(floor - base - 1e-6, math.inf, terms)
     return model
 
@@ -311,9 +341,24 @@ def _decode(
         selected = set(fallback.selected)
     else:
         status = "infeasible" if result.status == "infeasible" else "no_solution"
-        return make_plan(problem, set(), status=status, bound=result.bound, seconds=seconds,
-                         gap=math.inf, baselines=scores)
+        return make_plan(
+            problem,
+            set(),
+            status=status,
+            bound=result.bound,
+            seconds=seconds,
+            gap=math.inf,
+            baselines=scores,
+        )
     optimal = result.status == "optimal"
     gap = result.gap if result.has_solution else None
-    return make_plan(problem, selected, status=result.status, bound=result.bound,
-                     seconds=seconds, optimal=optimal, gap=gap, baselines=scores)
+    return make_plan(
+        problem,
+        selected,
+        status=result.status,
+        bound=result.bound,
+        seconds=seconds,
+        optimal=optimal,
+        gap=gap,
+        baselines=scores,
+    )
