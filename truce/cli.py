@@ -207,12 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_createadmin)
     p = sub.add_parser("nrp", help="solve a Next Release Problem instance exactly")
-    try:
-        from truce import nrp_cli
+    from truce import nrp_cli
 
-        nrp_cli.add_arguments(p)
-    except ImportError:
-        p.add_argument("rest", nargs=argparse.REMAINDER)
+    nrp_cli.add_arguments(p)
     p.set_defaults(func=cmd_nrp)
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -230,6 +230,7 @@ USE_TZ = True
 
 # Static files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("TRUCE_STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from truce.accounts.models import Membership, Role, Side, User, Workspace
+from truce.core.access import access_workspace
 from truce.core.progress import Progress
+from truce.seed.content import NORTHWIND_REQUIREMENTS, SPARK_PREREQUISITES, SPARK_REQUIREMENTS
 
 DEMO_PASSWORD = "truce-demo-2026"
 
@@ -38,6 +40,8 @@ WORKSPACES = [
         "name": "星火电商 · 增长与体验",
         "description": "产品与运营共同规划：需求池、活动、季度 OKR。\n"
         "Product and operations of Spark Commerce plan the quarter together.",
+        "requirements": SPARK_REQUIREMENTS,
+        "prerequisites": SPARK_PREREQUISITES,
         "members": [
             ("admin", Role.ADMIN, Side.PRODUCT),
             ("alice", Role.PRODUCT, Side.PRODUCT),
@@ -50,6 +54,7 @@ WORKSPACES = [
         "slug": "northwind",
         "name": "Northwind Growth",
         "description": "An English-speaking team: product and growth marketing.",
+        "requirements": NORTHWIND_REQUIREMENTS,
         "members": [
             ("charlie", Role.ADMIN, Side.OPERATIONS),
             ("victor", Role.PRODUCT, Side.PRODUCT),
@@ -93,4 +98,62 @@ def _workspace(spec: dict, users: dict[str, User]) -> Workspace:
         if users[username].last_workspace_id is None:
             users[username].last_workspace = ws
             users[username].save(update_fields=["last_workspace"])
+    _requirements(ws, spec, users)
     return ws
+
+
+def _requirements(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
+    """Create the workspace's demo requirements once, through the real services."""
+    from truce.requirements import services
+    from truce.requirements.models import Requirement
+
+    if Requirement.objects.filter(workspace=ws).exists():
+        return
+    author = next(
+        u for name, role, _ in spec["members"] if role != Role.VIEWER for u in [users[name]]
+    )
+    ctx = access_workspace(author, ws.slug)
+    created = []
+    for title, text, kind, side, owner, status, tags, days in spec["requirements"]:
+        r = services.requirement_create(
+            ctx=ctx,
+            title=title,
+            description=text,
+            kind=kind,
+            origin_side=side,
+            owner=users.get(owner) if owner else None,
+            tags=tags,
+            estimate_days=days,
+        )
+        _walk_to(ctx, r, status)
+        created.append(r)
+    for req, prereq in spec.get("prerequisites", []):
+        services.prerequisite_add(
+            ctx=ctx, requirement=created[req - 1], prerequisite=created[prereq - 1]
+        )
+
+
+def _walk_to(ctx, requirement, status: str) -> None:
+    """Move along the workflow to ``status``, so the history looks like real work."""
+    from truce.requirements import services
+
+    path = {
+        "proposed": [],
+        "under_review": ["under_review"],
+        "accepted": ["under_review", "accepted"],
+        "scheduled": ["under_review", "accepted", "scheduled"],
+        "in_progress": ["under_review", "accepted", "scheduled", "in_progress"],
+        "released": ["under_review", "accepted", "scheduled", "in_progress", "released"],
+        "reviewed": [
+            "under_review",
+            "accepted",
+            "scheduled",
+            "in_progress",
+            "released",
+            "reviewed",
+        ],
+        "rejected": ["under_review", "rejected"],
+        "on_hold": ["on_hold"],
+    }[status]
+    for step in path:
+        services.requirement_move(ctx=ctx, requirement=requirement, status=step)
