@@ -60,7 +60,7 @@ def install(api) -> None:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
             fields.setdefault(_field_name(err.get("loc", ())), []).append(_pydantic_message(err))
-        return envelope(api, request, 422, "invalid", _("Please correct the errors below."), fields)
+        return envelope(api, request, 422, "invalid", _("Some fields are invalid."), fields)
 
     @api.exception_handler(TruceError)
     def on_domain(request, exc: TruceError):

@@ -40,7 +40,7 @@ class PermissionDenied(TruceError):
 class ValidationFailed(TruceError):
     status = 400
     code = "invalid"
-    default_message = _("Please correct the errors below.")
+    default_message = _("Some fields are invalid.")
 
 
 class Conflict(TruceError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import jieba
 
@@ -36,20 +37,30 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def text_tokens(text: str) -> tuple[list[str], list[str]]:
+    """One text's jieba words (in order, repeats kept) and its CJK characters."""
+    text = normalise(text)
+    words = [w for w in (w.strip() for w in jieba.cut_for_search(text)) if w and _WORD.search(w)]
+    return words, _CJK.findall(text)
+
+
+def assemble_index(pieces: Iterable[tuple[list[str], list[str]]]) -> str:
+    """The shadow column from ``text_tokens`` of consecutive pieces of text: words
+    deduplicated, then every CJK character in order. Lets a caller that composes many texts
+    from the same fragments (the large seed) tokenise each fragment once."""
+    words: dict[str, None] = {}
+    chars: list[str] = []
+    for piece_words, piece_chars in pieces:
+        words.update(dict.fromkeys(piece_words))
+        chars.extend(piece_chars)
+    return " ".join([*words, *chars])
+
+
 def index_text(*parts: str) -> str:
     """jieba words (deduplicated), then every CJK character in order, so a query of any
     Chinese substring can match as a phrase of characters even where jieba split differently.
     (A phrase may span the end of one part and the start of the next; harmless for search.)"""
-    words: dict[str, None] = {}
-    chars: list[str] = []
-    for part in parts:
-        text = normalise(part)
-        for word in jieba.cut_for_search(text):
-            word = word.strip()
-            if word and _WORD.search(word):
-                words.setdefault(word, None)
-        chars.extend(_CJK.findall(text))
-    return " ".join([*words, *chars])
+    return assemble_index(text_tokens(part) for part in parts)
 
 
 def query_terms(query: str) -> list[str]:

@@ -32,7 +32,8 @@ class SegmentPolicy(Versioned):
     b_share = models.FloatField(
         _("B: next share of value"),
         default=0.15,
-        validators=[MinValueValidator(0.0), MaxValueValidator(0.99)],
+        # B must hold some value: truce.domain.segments refuses an empty B band.
+        validators=[MinValueValidator(0.01), MaxValueValidator(0.99)],
     )
 
     class Meta:
@@ -83,11 +84,11 @@ class Customer(Versioned):
 
 
 class Channel(models.TextChoices):
-    TICKET = "ticket", _("Support ticket (客服工单)")
-    SURVEY = "survey", _("Survey (调研)")
-    SALES = "sales", _("Sales (销售)")
-    APP_STORE = "app_store", _("App store review (应用商店)")
-    COMMUNITY = "community", _("Community (社群)")
+    TICKET = "ticket", _("Support ticket")
+    SURVEY = "survey", _("Survey")
+    SALES = "sales", _("Sales")
+    APP_STORE = "app_store", _("App store review")
+    COMMUNITY = "community", _("Community")
     OTHER = "other", _("Other")
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from truce.accounts.models import Membership, Workspace
 from truce.core import history
@@ -67,7 +68,11 @@ def _check_parent(requirement: Requirement, parent: Requirement | None) -> None:
     while node is not None and node.pk not in seen:
         if node.pk == requirement.pk:
             raise ValidationFailed(
-                fields={"parent": [_("A requirement cannot be inside its own child.")]}
+                fields={
+                    "parent": [
+                        _("A requirement cannot be placed under one of its own sub-requirements.")
+                    ]
+                }
             )
         seen.add(node.pk)
         node = node.parent
@@ -181,7 +186,9 @@ def requirement_update(
 
 
 def _refuse_transition(requirement: Requirement, target: str) -> ValidationFailed:
-    allowed = ", ".join(str(Status(s).label) for s in workflow.allowed_targets(requirement.status))
+    allowed = pgettext("list separator", ", ").join(
+        str(Status(s).label) for s in workflow.allowed_targets(requirement.status)
+    )
     return ValidationFailed(
         _("%(ref)s cannot move from “%(current)s” to “%(target)s”. Allowed next: %(allowed)s.")
         % {
@@ -231,7 +238,9 @@ def requirement_bulk_move(*, ctx: WorkspaceAccess, numbers: list[int], status: s
         raise ValidationFailed(fields={"numbers": [_("Some selected requirements do not exist.")]})
     refused = [r for r in items if r.status != status and not workflow.can_move(r.status, status)]
     if refused:
-        refs = ", ".join(f"{r.ref} ({r.get_status_display()})" for r in refused[:10])
+        refs = pgettext("list separator", ", ").join(
+            f"{r.ref} ({r.get_status_display()})" for r in refused[:10]
+        )
         raise ValidationFailed(
             _("Nothing was changed: %(refs)s cannot move to “%(target)s”.")
             % {"refs": refs, "target": Status(status).label}

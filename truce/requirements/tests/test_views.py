@@ -19,8 +19,12 @@ def ctx(alice, workspace):
 @pytest.fixture
 def many(ctx, olivia):
     for i in range(60):
-        services.requirement_create(ctx=ctx, title=f"需求 {i} 优惠券", tags=["增长", f"t{i % 5}"],
-                                    owner=olivia if i % 2 else None)
+        services.requirement_create(
+            ctx=ctx,
+            title=f"需求 {i} 优惠券",
+            tags=["增长", f"t{i % 5}"],
+            owner=olivia if i % 2 else None,
+        )
     return Requirement.objects.filter(workspace=ctx.workspace)
 
 
@@ -62,19 +66,27 @@ def test_detail_bounded_queries(alice, many, django_assert_max_num_queries):
 
 
 def test_create_page(alice):
-    r = client_for(alice).post(reverse("requirements:new", args=["spark"]), {
-        "title": "新人礼包", "description": "# 目标\n拉新", "kind": "feature",
-        "origin_side": "operations", "tags": "增长，拉新"})
+    r = client_for(alice).post(
+        reverse("requirements:new", args=["spark"]),
+        {
+            "title": "新人礼包",
+            "description": "# 目标\n拉新",
+            "kind": "feature",
+            "origin_side": "operations",
+            "tags": "增长，拉新",
+        },
+    )
     assert r.status_code == 302
     req = Requirement.objects.get()
     assert req.origin_side == "operations"
-    assert sorted(
-        t.name for t in req.tags.all()) == ["增长", "拉新"]
+    assert sorted(t.name for t in req.tags.all()) == ["增长", "拉新"]
 
 
 def test_create_page_shows_field_errors(alice):
-    r = client_for(alice).post(reverse("requirements:new", args=["spark"]),
-                               {"title": "", "kind": "x", "origin_side": "product"})
+    r = client_for(alice).post(
+        reverse("requirements:new", args=["spark"]),
+        {"title": "", "kind": "x", "origin_side": "product"},
+    )
     assert r.status_code == 200
     assert set(r.context["form"].errors) >= {"title", "kind"}
 
@@ -91,9 +103,10 @@ def test_move_by_htmx_and_refused_move(alice, ctx):
 
 def test_bulk_status_keeps_filters(alice, ctx):
     a = services.requirement_create(ctx=ctx, title="a")
-    r = client_for(alice).post(reverse("requirements:bulk_status", args=["spark"]),
-                               {"numbers": [a.number], "status": "under_review",
-                                "back": "tag=x"})
+    r = client_for(alice).post(
+        reverse("requirements:bulk_status", args=["spark"]),
+        {"numbers": [a.number], "status": "under_review", "back": "tag=x"},
+    )
     assert r["Location"].endswith("/requirements/?tag=x")
     a.refresh_from_db()
     assert a.status == "under_review"
@@ -118,8 +131,12 @@ def test_prerequisite_cycle_message_on_page(alice, ctx):
     a = services.requirement_create(ctx=ctx, title="a")
     b = services.requirement_create(ctx=ctx, title="b")
     client = client_for(alice)
-    client.post(reverse("requirements:prerequisite_add", args=["spark", a.number]),
-                {"number": b.number})
-    r = client.post(reverse("requirements:prerequisite_add", args=["spark", b.number]),
-                    {"number": a.number}, follow=True)
+    client.post(
+        reverse("requirements:prerequisite_add", args=["spark", a.number]), {"number": b.number}
+    )
+    r = client.post(
+        reverse("requirements:prerequisite_add", args=["spark", b.number]),
+        {"number": a.number},
+        follow=True,
+    )
     assert "cycle" in r.content.decode()
