@@ -14,6 +14,7 @@ from truce.accounts.models import Invitation, Membership
 from truce.accounts.services import invitation_create, token_create
 from truce.api.api import api
 from truce.core.access import access_workspace
+from truce.customers.services import customer_create, feedback_create
 from truce.requirements.services import requirement_create
 
 PUBLIC, USER, READ, WRITE, ADMIN = "public", "user", "read", "write", "admin"
@@ -49,6 +50,8 @@ PAGES = {
     "requirements:detail": (READ, "get"),
     "requirements:edit": (WRITE, "get"),
     "requirements:move": (WRITE, "post"),
+    "requirements:scores": (WRITE, "post"),
+    "requirements:scorecard": (READ, "get"),
     "requirements:prerequisite_add": (WRITE, "post"),
     "requirements:prerequisite_remove": (WRITE, "post"),
 }
@@ -78,6 +81,27 @@ OPERATIONS = {
     "POST /api/v1/workspaces/{slug}/requirements/{number}/prerequisites": WRITE,
     "DELETE /api/v1/workspaces/{slug}/requirements/{number}/prerequisites/{prereq}": WRITE,
     "GET /api/v1/workspaces/{slug}/requirements/{number}/history": READ,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}/customers": READ,
+    "GET /api/v1/workspaces/{slug}/customers": READ,
+    "POST /api/v1/workspaces/{slug}/customers": WRITE,
+    "GET /api/v1/workspaces/{slug}/customers/{customer_id}": READ,
+    "PATCH /api/v1/workspaces/{slug}/customers/{customer_id}": WRITE,
+    "DELETE /api/v1/workspaces/{slug}/customers/{customer_id}": WRITE,
+    "GET /api/v1/workspaces/{slug}/segment-policy": READ,
+    "PUT /api/v1/workspaces/{slug}/segment-policy": ADMIN,
+    "GET /api/v1/workspaces/{slug}/feedback": READ,
+    "POST /api/v1/workspaces/{slug}/feedback": WRITE,
+    "GET /api/v1/workspaces/{slug}/feedback/{feedback_id}": READ,
+    "PATCH /api/v1/workspaces/{slug}/feedback/{feedback_id}": WRITE,
+    "POST /api/v1/workspaces/{slug}/feedback/{feedback_id}/link": WRITE,
+    "POST /api/v1/workspaces/{slug}/feedback/{feedback_id}/unlink": WRITE,
+    "POST /api/v1/workspaces/{slug}/feedback/{feedback_id}/dismiss": WRITE,
+    "POST /api/v1/workspaces/{slug}/feedback/{feedback_id}/create-requirement": WRITE,
+    "GET /api/v1/workspaces/{slug}/feedback/{feedback_id}/similar": READ,
+    "GET /api/v1/workspaces/{slug}/scorecard": READ,
+    "PUT /api/v1/workspaces/{slug}/scorecard": WRITE,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}/scores": READ,
+    "PUT /api/v1/workspaces/{slug}/requirements/{number}/scores": WRITE,
     "GET /api/v1/tokens": USER,
     "POST /api/v1/tokens": USER,
     "DELETE /api/v1/tokens/{token_id}": USER,
@@ -128,6 +152,8 @@ def world(personas, workspace):
     token, _ = token_create(user=personas["alice"], name="ci")
     first = requirement_create(ctx=ctx, title="灰度发布")
     second = requirement_create(ctx=ctx, title="拉新活动")
+    customer = customer_create(ctx=ctx, name="京东", value=100)
+    feedback = feedback_create(ctx=ctx, text="想要灰度发布", customer=customer)
     return {
         "slug": workspace.slug,
         "member_id": Membership.objects.get(user=personas["alice"]).pk,
@@ -138,6 +164,8 @@ def world(personas, workspace):
         "raw_invitation": raw,
         "number": second.number,
         "prereq": first.number,
+        "customer_id": customer.pk,
+        "feedback_id": feedback.pk,
     }
 
 
@@ -204,6 +232,19 @@ def test_api_anonymous_outsider_viewer(world, personas):
 
 
 def _valid_body(op):
+    if op.endswith("/scores"):
+        return {"scores": {"reach": 3}}
+    if op.endswith("/scorecard"):
+        return {"method": "weighted", "product_weight": 0.5, "operations_weight": 0.5,
+                "contested_threshold": 0.3, "disagreement_threshold": 0.4}
+    if op.endswith("/link"):
+        return {"number": 1}
+    if op.endswith("/create-requirement"):
+        return {"title": "x"}
+    if "segment-policy" in op:
+        return {"a_share": 0.5, "b_share": 0.3}
+    if "/feedback" in op:
+        return {"text": "x"}
     if "bulk-status" in op:
         return {"numbers": [1], "status": "under_review"}
     if op.endswith("/status"):

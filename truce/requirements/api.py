@@ -13,7 +13,7 @@ from truce.core.access import access_requirement, access_workspace
 from truce.core.concurrency import version_from_if_match
 from truce.core.errors import ValidationFailed
 from truce.core.history import history_of
-from truce.requirements import services
+from truce.requirements import scoring, services
 from truce.requirements.models import Requirement
 from truce.requirements.schemas import (
     BulkStatusIn,
@@ -25,6 +25,10 @@ from truce.requirements.schemas import (
     RequirementPage,
     RequirementPatch,
     RequirementRef,
+    ScorecardIn,
+    ScorecardOut,
+    ScoresIn,
+    ScoresOut,
     SideName,
     SortName,
     StatusIn,
@@ -226,3 +230,84 @@ def requirement_history(request, slug: str, number: int):
         }
         for c in history_of(r)
     ]
+
+
+def _scorecard_out(card, criteria) -> dict:
+    return {
+        **{
+            f: getattr(card, f)
+            for f in (
+                "method",
+                "product_weight",
+                "operations_weight",
+                "contested_threshold",
+                "disagreement_threshold",
+                "version",
+            )
+        },
+        "criteria": criteria,
+    }
+
+
+@router.get("/workspaces/{slug}/scorecard", response={200: ScorecardOut, **COMMON_ERRORS})
+def scorecard_detail(request, response: HttpResponse, slug: str):
+    ctx = access_workspace(request.user, slug)
+    card, criteria = scoring.scorecard_for(ctx.workspace)
+    response["ETag"] = card.etag
+    return _scorecard_out(card, criteria)
+
+
+@router.put("/workspaces/{slug}/scorecard", response={200: ScorecardOut, **WRITE_ERRORS})
+def scorecard_update(
+    request,
+    response: HttpResponse,
+    slug: str,
+    payload: ScorecardIn,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    ctx = access_workspace(request.user, slug, write=True)
+    card, _ = scoring.scorecard_for(ctx.workspace)
+    version = version_from_if_match(if_match, pk=card.pk)
+    card = scoring.scorecard_update(ctx=ctx, expected_version=version, **payload.dict())
+    response["ETag"] = card.etag
+    return _scorecard_out(card, scoring.scorecard_for(ctx.workspace)[1])
+
+
+def _scores_out(r: Requirement) -> dict:
+    rows = r.scores.select_related("criterion", "scorer").order_by("criterion__position")
+    return {
+        **{
+            f: getattr(r, f)
+            for f in (
+                "product_score",
+                "operations_score",
+                "priority",
+                "contested",
+                "contest_reasons",
+            )
+        },
+        "scores": [
+            {
+                "criterion": s.criterion.key,
+                "scorer": s.scorer.username,
+                "value": s.value,
+                "note": s.note,
+                "updated_at": s.updated_at,
+            }
+            for s in rows
+        ],
+    }
+
+
+@router.get(BASE + "/{number}/scores", response={200: ScoresOut, **COMMON_ERRORS})
+def scores_detail(request, slug: str, number: int):
+    _, r = access_requirement(request.user, slug, number)
+    return _scores_out(r)
+
+
+@router.put(BASE + "/{number}/scores", response={200: ScoresOut, **WRITE_ERRORS})
+def scores_set(request, slug: str, number: int, payload: ScoresIn):
+    """Set the caller's own scores; each side may score only its lens (leads both)."""
+    ctx, r = access_requirement(request.user, slug, number, write=True)
+    scoring.scores_set(ctx=ctx, requirement=r, values=payload.scores, note=payload.note)
+    return _scores_out(r)

@@ -119,3 +119,41 @@ class BulkStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any number is a valid choice here; the service checks they exist in the workspace.
         self.fields["numbers"].valid_value = lambda value: str(value).isdigit()
+
+
+class ScorecardForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=())
+    product_weight = forms.FloatField(label=_("Product lens weight"), min_value=0, max_value=1)
+    operations_weight = forms.FloatField(
+        label=_("Operations lens weight"), min_value=0, max_value=1
+    )
+    contested_threshold = forms.FloatField(
+        label=_("Contested when the lens scores differ by more than"),
+        min_value=0.01,
+        max_value=1,
+        help_text=_("On a 0–1 scale; 0.3 means 30 points out of 100."),
+    )
+    disagreement_threshold = forms.FloatField(
+        label=_("Contested when scorers of one criterion differ by more than"),
+        min_value=0.01,
+        max_value=1,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from truce.requirements.models import Scorecard
+
+        self.fields["method"].choices = Scorecard.Method.choices
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[f"weight-{c.key}"] = forms.FloatField(
+                label=c.label, min_value=0, max_value=100, initial=c.weight
+            )
+
+    def weights(self) -> dict[str, float]:
+        return {
+            c.key: self.cleaned_data[f"weight-{c.key}"]
+            for c in self.criteria
+            if f"weight-{c.key}" in self.cleaned_data
+        }

@@ -113,3 +113,55 @@ class ChangeOut(Schema):
     actor: str | None
     changes: dict
     created_at: datetime
+
+
+class CriterionOut(Schema):
+    key: str
+    label: str
+    label_zh: str
+    lens: str
+    weight: float
+    scale_min: float
+    scale_max: float
+    lower_is_better: bool
+
+
+class ScorecardOut(Schema):
+    method: str
+    product_weight: float
+    operations_weight: float
+    contested_threshold: float
+    disagreement_threshold: float
+    version: int
+    criteria: list[CriterionOut]
+
+
+class ScorecardIn(Schema):
+    method: Literal["weighted", "rice", "wsjf"]
+    product_weight: float = Field(..., ge=0, le=1)
+    operations_weight: float = Field(..., ge=0, le=1)
+    contested_threshold: float = Field(..., ge=0.01, le=1)
+    disagreement_threshold: float = Field(..., ge=0.01, le=1)
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+class ScoreOut(Schema):
+    criterion: str
+    scorer: str
+    value: float
+    note: str
+    updated_at: datetime
+
+
+class ScoresOut(Schema):
+    product_score: float | None
+    operations_score: float | None
+    priority: float | None
+    contested: bool
+    contest_reasons: list[dict]
+    scores: list[ScoreOut]
+
+
+class ScoresIn(Schema):
+    scores: dict[str, float | None] = Field(..., description="criterion key → value; null clears")
+    note: str = Field("", max_length=300)

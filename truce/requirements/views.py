@@ -17,7 +17,7 @@ from truce.core.access import access_requirement
 from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
 from truce.domain import workflow
-from truce.requirements import forms, selectors, services
+from truce.requirements import forms, scoring, selectors, services
 from truce.requirements.models import Requirement, Status, Tag
 
 PAGE_SIZE = 50
@@ -144,6 +144,54 @@ def requirement_edit(request, slug, number):
 
 @login_required
 @require_POST
+def scores_set(request, slug, number):
+    ctx, r = _requirement(request, slug, number, write=True)
+    error, fields = None, {}
+    try:
+        scoring.scores_set(
+            ctx=ctx,
+            requirement=r,
+            values=_score_values(request.POST),
+            note=request.POST.get("note", ""),
+        )
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except TruceError as exc:
+        error, fields = exc.message, exc.fields
+    r.refresh_from_db()
+    context = {
+        "ctx": ctx,
+        "r": r,
+        "score_error": error,
+        "score_fields": fields,
+        "scored": not error,
+        **scoring.scoring_panel(ctx, r),
+    }
+    if request.htmx:
+        return render(
+            request, "requirements/scoring_panel.html#panel", context, status=422 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("requirements:detail", slug=slug, number=number)
+
+
+def _score_values(post) -> dict[str, float | None]:
+    """Form fields named ``score-<key>``; empty clears the actor's score."""
+    values: dict[str, float | None] = {}
+    for name, raw in post.items():
+        if not name.startswith("score-"):
+            continue
+        key = name.removeprefix("score-")
+        try:
+            values[key] = float(raw) if raw.strip() else None
+        except ValueError:
+            raise TruceError(fields={key: [_("Enter a number.")]}) from None
+    return values
+
+
+@login_required
+@require_POST
 def requirement_move(request, slug, number):
     ctx, r = _requirement(request, slug, number, write=True)
     try:
@@ -213,3 +261,43 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+@login_required
+@workspace_view()
+def scorecard(request, ctx):
+    card, criteria = scoring.scorecard_for(ctx.workspace)
+    initial = {
+        f: getattr(card, f)
+        for f in (
+            "method",
+            "product_weight",
+            "operations_weight",
+            "contested_threshold",
+            "disagreement_threshold",
+            "version",
+        )
+    }
+    form = forms.ScorecardForm(request.POST or None, initial=initial, criteria=criteria)
+    may_edit = ctx.is_admin or ctx.role == "lead"
+    if request.method == "POST":
+        if not may_edit:
+            raise DjangoPermissionDenied(_("Only admins and leads can change the scorecard."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                scoring.scorecard_update(
+                    ctx=ctx,
+                    expected_version=data["version"],
+                    weights=form.weights(),
+                    **{k: data[k] for k in initial if k != "version"},
+                )
+            except TruceError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Scorecard saved. Every requirement is being rescored.")
+                )
+                return redirect("requirements:scorecard", slug=ctx.workspace.slug)
+    context = {"ctx": ctx, "card": card, "criteria": criteria, "form": form, "may_edit": may_edit}
+    return render(request, "requirements/scorecard.html", context)

@@ -20,3 +20,8 @@ def status_label(status: str) -> str:
 @register.filter
 def percent(value) -> str:
     return "—" if value is None else f"{value * 100:.0f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key, ())
