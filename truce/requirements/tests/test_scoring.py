@@ -189,3 +189,11 @@ def test_scorecard_page_lead_can_change_weights(lena, alice, workspace):
     assert Criterion.objects.get(workspace=workspace, key="reach").weight == 3
     r = client_for(lena).post(url, data)  # stale version now
     assert r.status_code == 200 and "Someone else changed this" in r.content.decode()
+
+
+def test_detail_page_offers_only_the_readers_lens(alice, olivia, req):
+    url = reverse("requirements:detail", args=["spark", req.number])
+    body = client_for(alice).get(url).content.decode()
+    assert 'id="score-ux_impact"' in body and 'id="score-reach"' not in body
+    body = client_for(olivia).get(url).content.decode()
+    assert 'id="score-reach"' in body and 'id="score-ux_impact"' not in body
