@@ -76,8 +76,12 @@ def test_board_move_with_the_menu_and_a_refused_drag(page, req):
 def test_both_sides_score_and_see_the_contest(page, second_page, req):
     sign_in(page, "alice")
     page.goto(f"/w/spark/requirements/{req.number}/")
-    for key, value in {"ux_impact": "9", "strategic_fit": "9", "confidence": "9",
-                       "effort": "1"}.items():
+    for key, value in {
+        "ux_impact": "9",
+        "strategic_fit": "9",
+        "confidence": "9",
+        "effort": "1",
+    }.items():
         page.fill(f"#score-{key}", value)
     page.click("#scoring button[type=submit]")
     page.locator("#scoring .ok").wait_for()

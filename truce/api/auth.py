@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from truce.accounts.services import token_authenticate
@@ -15,6 +16,9 @@ class BearerToken(HttpBearer):
         if user is not None:
             # Views and services read request.user; a token stands in for the session.
             request.user = user
+            if user.language:  # the session middleware could not know this user yet
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -95,8 +95,11 @@ class StatusIn(Schema):
     status: StatusName
 
 
+RequirementNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class BulkStatusIn(Schema):
-    numbers: list[int] = Field(..., min_length=1, max_length=500)
+    numbers: list[RequirementNumber] = Field(..., min_length=1, max_length=500)
     status: StatusName
 
 
@@ -105,7 +108,7 @@ class BulkStatusOut(Schema):
 
 
 class PrerequisiteIn(Schema):
-    number: int
+    number: RequirementNumber
 
 
 class ChangeOut(Schema):

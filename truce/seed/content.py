@@ -6,7 +6,8 @@ from __future__ import annotations
 SPARK_REQUIREMENTS = [
     (
         "新人首单礼包：注册即领 3 张优惠券",
-        "## 背景\n拉新成本上涨，首单转化率仅 **12%**。\n\n## 方案\n- 注册后自动发放满减券\n- 7 天内未使用时推送提醒",
+        "## 背景\n拉新成本上涨，首单转化率仅 **12%**。\n\n"
+        "## 方案\n- 注册后自动发放满减券\n- 7 天内未使用时推送提醒",
         "feature",
         "operations",
         "olivia",

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from truce.domain.workflow import (
@@ -15,23 +17,40 @@ def test_every_status_has_a_rule_and_a_board_column():
 
 
 def test_delivery_path_is_allowed_step_by_step():
-    path = ["proposed", "under_review", "accepted", "scheduled", "in_progress", "released",
-            "reviewed"]
-    for current, target in zip(path, path[1:], strict=False):
+    path = [
+        "proposed",
+        "under_review",
+        "accepted",
+        "scheduled",
+        "in_progress",
+        "released",
+        "reviewed",
+    ]
+    for current, target in pairwise(path):
         assert can_move(current, target), (current, target)
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    ("proposed", "released"), ("released", "in_progress"), ("reviewed", "proposed"),
-    ("rejected", "accepted"), ("scheduled", "scheduled"),
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("proposed", "released"),
+        ("released", "in_progress"),
+        ("reviewed", "proposed"),
+        ("rejected", "accepted"),
+        ("scheduled", "scheduled"),
+    ],
+)
 def test_shortcuts_and_rewinds_are_refused(current, target):
     assert not can_move(current, target)
 
 
 def test_allowed_targets_follow_board_order():
-    assert allowed_targets("accepted") == (Status.UNDER_REVIEW, Status.SCHEDULED,
-                                           Status.ON_HOLD, Status.REJECTED)
+    assert allowed_targets("accepted") == (
+        Status.UNDER_REVIEW,
+        Status.SCHEDULED,
+        Status.ON_HOLD,
+        Status.REJECTED,
+    )
 
 
 def test_unknown_status_is_an_error():

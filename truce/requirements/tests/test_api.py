@@ -21,8 +21,11 @@ def post(client, url, body):
 
 def test_create_get_patch_with_etags(alice, olivia):
     api = bearer(alice)
-    r = post(api, BASE, {"title": "灰度发布", "tags": ["基础"], "owner_id": olivia.pk,
-                         "estimate_days": "3.5"})
+    r = post(
+        api,
+        BASE,
+        {"title": "灰度发布", "tags": ["基础"], "owner_id": olivia.pk, "estimate_days": "3.5"},
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["number"] == 1 and body["owner"]["username"] == "olivia"
@@ -30,12 +33,14 @@ def test_create_get_patch_with_etags(alice, olivia):
     etag = api.get(f"{BASE}/1")["ETag"]
     r = api.patch(f"{BASE}/1", {"title": "灰度 2"}, content_type="application/json")
     assert r.status_code == 428
-    r = api.patch(f"{BASE}/1", {"title": "灰度 2"}, content_type="application/json",
-                  HTTP_IF_MATCH=etag)
+    r = api.patch(
+        f"{BASE}/1", {"title": "灰度 2"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert r.status_code == 200 and r.json()["version"] == 2
-    r = api.patch(f"{BASE}/1", {"title": "lost"}, content_type="application/json",
-                  HTTP_IF_MATCH=etag)
-    assert r.status_code == 412 and r["ETag"] == 'W/"%s-2"' % Requirement.objects.get().pk
+    r = api.patch(
+        f"{BASE}/1", {"title": "lost"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
+    assert r.status_code == 412 and r["ETag"] == f'W/"{Requirement.objects.get().pk}-2"'
     assert Requirement.objects.get().title == "灰度 2"
 
 
@@ -56,19 +61,33 @@ def test_status_moves_and_refusal_message_in_chinese(alice):
     etag = api.get(f"{BASE}/1")["ETag"]
     r = post(api, f"{BASE}/1/status", {"status": "released"})
     assert r.status_code == 428
-    r = api.post(f"{BASE}/1/status", {"status": "released"}, content_type="application/json",
-                 HTTP_IF_MATCH=etag)
+    r = api.post(
+        f"{BASE}/1/status",
+        {"status": "released"},
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+    )
     assert r.status_code == 400 and "不能从" in r.json()["error"]["message"]
-    r = api.post(f"{BASE}/1/status", {"status": "under_review"},
-                 content_type="application/json", HTTP_IF_MATCH=etag)
+    r = api.post(
+        f"{BASE}/1/status",
+        {"status": "under_review"},
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+    )
     assert r.status_code == 200 and r.json()["status"] == "under_review"
 
 
 def test_list_filters_search_and_pagination(alice, olivia):
     api = bearer(alice)
     for i in range(7):
-        post(api, BASE, {"title": f"优惠券 {i}" if i % 2 else f"Push {i}",
-                         "owner_id": olivia.pk if i < 3 else None})
+        post(
+            api,
+            BASE,
+            {
+                "title": f"优惠券 {i}" if i % 2 else f"Push {i}",
+                "owner_id": olivia.pk if i < 3 else None,
+            },
+        )
     page = api.get(BASE, {"page_size": 3, "page": 2}).json()
     assert page["count"] == 7 and [r["number"] for r in page["items"]] == [4, 3, 2]
     assert api.get(BASE, {"q": "优惠"}).json()["count"] == 3
@@ -104,11 +123,13 @@ def test_prerequisites_and_cycles(alice):
 
 def test_scores_api_respects_lenses(alice, olivia):
     post(bearer(alice), BASE, {"title": "a"})
-    r = bearer(alice).put(f"{BASE}/1/scores", {"scores": {"reach": 5}},
-                          content_type="application/json")
+    r = bearer(alice).put(
+        f"{BASE}/1/scores", {"scores": {"reach": 5}}, content_type="application/json"
+    )
     assert r.status_code == 403
-    r = bearer(olivia).put(f"{BASE}/1/scores", {"scores": {"reach": 9, "growth": 8}},
-                           content_type="application/json")
+    r = bearer(olivia).put(
+        f"{BASE}/1/scores", {"scores": {"reach": 9, "growth": 8}}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["operations_score"] > 0.8
     assert {s["criterion"] for s in r.json()["scores"]} == {"reach", "growth"}
 
@@ -117,10 +138,23 @@ def test_scorecard_api_needs_if_match(lena):
     api = bearer(lena)
     r = api.get("/api/v1/workspaces/spark/scorecard")
     assert r.json()["method"] == "weighted" and len(r.json()["criteria"]) == 8
-    body = {"method": "wsjf", "product_weight": 0.5, "operations_weight": 0.5,
-            "contested_threshold": 0.3, "disagreement_threshold": 0.4}
-    assert api.put("/api/v1/workspaces/spark/scorecard", body,
-                   content_type="application/json").status_code == 428
-    r = api.put("/api/v1/workspaces/spark/scorecard", body, content_type="application/json",
-                HTTP_IF_MATCH=r["ETag"])
+    body = {
+        "method": "wsjf",
+        "product_weight": 0.5,
+        "operations_weight": 0.5,
+        "contested_threshold": 0.3,
+        "disagreement_threshold": 0.4,
+    }
+    assert (
+        api.put(
+            "/api/v1/workspaces/spark/scorecard", body, content_type="application/json"
+        ).status_code
+        == 428
+    )
+    r = api.put(
+        "/api/v1/workspaces/spark/scorecard",
+        body,
+        content_type="application/json",
+        HTTP_IF_MATCH=r["ETag"],
+    )
     assert r.status_code == 200 and r.json()["method"] == "wsjf"
