@@ -54,6 +54,18 @@ PAGES = {
     "requirements:scorecard": (READ, "get"),
     "requirements:prerequisite_add": (WRITE, "post"),
     "requirements:prerequisite_remove": (WRITE, "post"),
+    "customers:list": (READ, "get"),
+    "customers:new": (WRITE, "get"),
+    "customers:segments": (ADMIN, "get"),
+    "customers:detail": (READ, "get"),
+    "customers:delete": (WRITE, "post"),
+    "customers:feedback": (READ, "get"),
+    "customers:feedback_new": (WRITE, "get"),
+    "customers:feedback_detail": (READ, "get"),
+    "customers:feedback_link": (WRITE, "post"),
+    "customers:feedback_unlink": (WRITE, "post"),
+    "customers:feedback_dismiss": (WRITE, "post"),
+    "customers:feedback_create_requirement": (WRITE, "post"),
 }
 
 # "METHOD /path" as in the OpenAPI document -> kind
@@ -235,8 +247,13 @@ def _valid_body(op):
     if op.endswith("/scores"):
         return {"scores": {"reach": 3}}
     if op.endswith("/scorecard"):
-        return {"method": "weighted", "product_weight": 0.5, "operations_weight": 0.5,
-                "contested_threshold": 0.3, "disagreement_threshold": 0.4}
+        return {
+            "method": "weighted",
+            "product_weight": 0.5,
+            "operations_weight": 0.5,
+            "contested_threshold": 0.3,
+            "disagreement_threshold": 0.4,
+        }
     if op.endswith("/link"):
         return {"number": 1}
     if op.endswith("/create-requirement"):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("truce.accounts.urls")),
     path("", include("truce.requirements.urls")),
+    path("", include("truce.customers.urls")),
 ]
 
 handler403 = "truce.core.views.error_403"

@@ -28,10 +28,12 @@ errors.install(api)
 
 def _mount() -> None:
     from truce.accounts.api import router as accounts_router
+    from truce.customers.api import router as customers_router
     from truce.requirements.api import router as requirements_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", requirements_router)
+    api.add_router("/", customers_router)
 
 
 _mount()

@@ -16,6 +16,7 @@ from truce.accounts.selectors import members_of
 from truce.core.access import access_requirement
 from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
+from truce.customers.selectors import demand_breakdown
 from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
 from truce.requirements.models import Requirement, Status, Tag
@@ -104,6 +105,8 @@ def requirement_detail(request, slug, number):
         "ctx": ctx,
         "r": r,
         **selectors.requirement_detail(r),
+        **scoring.scoring_panel(ctx, r),
+        "demand": demand_breakdown(r),
         "targets": workflow.allowed_targets(r.status),
         "statuses": dict(Status.choices),
     }
