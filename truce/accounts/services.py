@@ -74,6 +74,9 @@ def workspace_create(
     membership.save()
     actor.last_workspace = workspace
     actor.save(update_fields=["last_workspace"])
+    from truce.requirements.scoring import scorecard_for
+
+    scorecard_for(workspace)  # every workspace starts with the default two-lens scorecard
     audit(action=AuditAction.WORKSPACE_CREATED, actor=actor, workspace=workspace, target=workspace)
     return workspace
 

@@ -18,13 +18,20 @@ from truce.requirements.models import Criterion, Requirement, Score, Scorecard
 
 
 def scorecard_for(workspace) -> tuple[Scorecard, list[Criterion]]:
-    """The workspace's scorecard and criteria; the default preset is created on first use."""
-    card = Scorecard.objects.filter(workspace=workspace).first()
-    if card is None:
-        with transaction.atomic():
-            card, created = Scorecard.objects.get_or_create(workspace=workspace)
-            if created or not Criterion.objects.filter(workspace=workspace).exists():
-                _install_criteria(workspace, domain.default_scorecard())
+    """The workspace's scorecard and criteria (one query); the default preset is installed on
+    first use, for workspaces created before scoring existed or outside the services."""
+    criteria = list(
+        Criterion.objects.filter(workspace=workspace).select_related("workspace__scorecard")
+    )
+    if criteria:
+        try:
+            return criteria[0].workspace.scorecard, criteria
+        except Scorecard.DoesNotExist:
+            pass
+    with transaction.atomic():
+        card, _ = Scorecard.objects.get_or_create(workspace=workspace)
+        if not criteria:
+            _install_criteria(workspace, domain.default_scorecard())
     return card, list(Criterion.objects.filter(workspace=workspace))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from truce.core.history import history_of
 from truce.requirements.models import Requirement, Status, Tag
@@ -12,7 +13,8 @@ from truce.requirements.models import Requirement, Status, Tag
 SORTS = {
     "newest": ["-number"],
     "oldest": ["number"],
-    "priority": ["-priority", "-number"],
+    # Unscored (NULL) last on both databases; matches the indexes of migration 0003.
+    "priority": [F("priority").desc(nulls_last=True), "-number"],
     "demand": ["-demand_value", "-number"],
     "updated": ["-updated_at"],
     "title": ["title", "number"],
@@ -65,11 +67,33 @@ def with_list_relations(qs: QuerySet[Requirement]) -> QuerySet[Requirement]:
     )
 
 
+def related_requirements(requirement: Requirement) -> dict[str, list[Requirement]]:
+    """Prerequisites, dependents and children in one query, classified by annotations."""
+    from django.db.models import Exists, OuterRef, Q
+
+    through = Requirement.prerequisites.through.objects
+    needs = through.filter(from_requirement=requirement, to_requirement=OuterRef("pk"))
+    needed_by = through.filter(to_requirement=requirement, from_requirement=OuterRef("pk"))
+    rows = (
+        Requirement.objects.annotate(is_prereq=Exists(needs), is_dependent=Exists(needed_by))
+        .filter(Q(is_prereq=True) | Q(is_dependent=True) | Q(parent=requirement))
+        .only("id", "number", "title", "status", "parent_id")
+        .order_by("number")
+    )
+    out: dict[str, list[Requirement]] = {"prerequisites": [], "dependents": [], "children": []}
+    for r in rows:
+        if r.is_prereq:
+            out["prerequisites"].append(r)
+        if r.is_dependent:
+            out["dependents"].append(r)
+        if r.parent_id == requirement.pk:
+            out["children"].append(r)
+    return out
+
+
 def requirement_detail(requirement: Requirement) -> dict:
     return {
-        "prerequisites": list(requirement.prerequisites.only("id", "number", "title", "status")),
-        "dependents": list(requirement.dependents.only("id", "number", "title", "status")),
-        "children": list(requirement.children.only("id", "number", "title", "status")),
+        **related_requirements(requirement),
         "tags": [t.name for t in requirement.tags.all()],
         "history": list(history_of(requirement, limit=50)),
     }
@@ -80,8 +104,7 @@ BOARD_LIMIT = 50
 
 def board_columns(workspace, q: str = "") -> list[dict]:
     """Each status column with its count and top cards by priority, in two queries."""
-    from django.db.models import Count, F, Window
-    from django.db.models.functions import RowNumber
+    from django.db.models import Count
 
     from truce.domain.workflow import BOARD_ORDER
 
@@ -91,20 +114,9 @@ def board_columns(workspace, q: str = "") -> list[dict]:
 
         base = search_requirements(base, workspace, q)
     counts = dict(base.values_list("status").annotate(n=Count("id")).order_by())
-    ranked = (
-        base.select_related("owner")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("status")],
-                order_by=[F("priority").desc(nulls_last=True), F("number").desc()],
-            )
-        )
-        .filter(rank__lte=BOARD_LIMIT)
-        .order_by("status", "rank")
-    )
+    cards = base.filter(pk__in=_top_ids(base, [s.value for s in BOARD_ORDER if counts.get(s)]))
     by_status: dict[str, list] = {}
-    for r in ranked:
+    for r in cards.select_related("owner").order_by(*SORTS["priority"]):
         by_status.setdefault(r.status, []).append(r)
     return [
         {
@@ -116,3 +128,17 @@ def board_columns(workspace, q: str = "") -> list[dict]:
         }
         for s in BOARD_ORDER
     ]
+
+
+def _top_ids(base: QuerySet, statuses: list[str]) -> RawSQL:
+    """Ids of the top BOARD_LIMIT cards of each status: one index range scan per status
+    (UNION ALL of LIMITed subqueries), not a window over every row of the workspace."""
+    if not statuses:
+        return RawSQL("SELECT NULL WHERE 1 = 0", [])
+    parts, params = [], []
+    for status in statuses:
+        top = base.filter(status=status).order_by(*SORTS["priority"]).values("pk")[:BOARD_LIMIT]
+        sql, p = top.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS s{len(parts)}")
+        params.extend(p)
+    return RawSQL(" UNION ALL ".join(parts), params)

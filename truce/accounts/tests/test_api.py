@@ -72,12 +72,18 @@ def test_malformed_json_is_a_4xx_not_500(alice):
     assert "error" in r.json()
 
 
-def test_errors_are_translated(alice):
+def test_errors_are_translated(alice, olivia):
+    alice.language = ""  # no profile choice: the Accept-Language header decides
+    alice.save()
     client = bearer(alice)
     r = client.post(
         "/api/v1/workspaces", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert r.status_code == 422
+    assert r.json()["error"]["fields"]["name"] == ["这个字段是必填项。"]
+    olivia.language = "zh-hans"  # a profile choice beats the header, also with a token
+    olivia.save()
+    r = bearer(olivia).post("/api/v1/workspaces", {}, content_type="application/json")
     assert r.json()["error"]["fields"]["name"] == ["这个字段是必填项。"]
 
 

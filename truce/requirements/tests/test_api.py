@@ -56,6 +56,8 @@ def test_validation_errors_have_fields(alice, charlie):
 
 
 def test_status_moves_and_refusal_message_in_chinese(alice):
+    alice.language = ""  # follow the client's Accept-Language
+    alice.save()
     api = bearer(alice, "zh-hans")
     post(api, BASE, {"title": "a"})
     etag = api.get(f"{BASE}/1")["ETag"]

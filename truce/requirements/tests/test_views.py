@@ -58,6 +58,9 @@ def test_board_bounded_queries(alice, many, django_assert_max_num_queries):
 
 
 def test_detail_bounded_queries(alice, many, django_assert_max_num_queries):
+    from truce.requirements.scoring import scorecard_for
+
+    scorecard_for(many.first().workspace)  # workspaces get theirs when created by the service
     number = many.first().number
     client = client_for(alice)
     with django_assert_max_num_queries(12):
