@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from truce.accounts import forms, selectors, services
 from truce.accounts.models import AuditAction
 from truce.accounts.tasks import send_email
+from truce.requirements.selectors import workspace_pulse
 from truce.core.access import access_invitation, access_membership, access_token
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PreconditionFailed, TruceError
@@ -176,6 +177,7 @@ def overview(request, ctx):
         "counts": selectors.workspace_overview(ctx.workspace),
         "members": selectors.members_of(ctx.workspace),
         "events": selectors.recent_audit(ctx.workspace, limit=10) if ctx.is_admin else [],
+        "pulse": workspace_pulse(ctx.workspace),
     }
     return render(request, "accounts/overview.html", context)
 

@@ -142,3 +142,27 @@ def _top_ids(base: QuerySet, statuses: list[str]) -> RawSQL:
         parts.append(f"SELECT * FROM ({sql}) AS s{len(parts)}")
         params.extend(p)
     return RawSQL(" UNION ALL ".join(parts), params)
+
+
+def workspace_pulse(workspace) -> dict:
+    """What the workspace home shows: the pool by status, what is contested, what awaits triage."""
+    from django.db.models import Count
+
+    from truce.customers.models import Feedback
+
+    by_status = dict(
+        Requirement.objects.filter(workspace=workspace)
+        .values_list("status").annotate(n=Count("id")).order_by()
+    )
+    contested = list(
+        Requirement.objects.filter(workspace=workspace, contested=True)
+        .exclude(status__in=[Status.RELEASED, Status.REVIEWED, Status.REJECTED])
+        .only("id", "number", "title", "contest_reasons", "product_score", "operations_score")
+        .order_by("-priority", "-number")[:5]
+    )
+    return {
+        "by_status": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
+        "total": sum(by_status.values()),
+        "contested": contested,
+        "untriaged": Feedback.objects.filter(workspace=workspace).untriaged().count(),
+    }

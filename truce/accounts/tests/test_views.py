@@ -66,7 +66,7 @@ def test_overview_bounded_queries(alice, olivia, lena, victor, django_assert_max
         Membership.objects.create(
             workspace=alice.memberships.first().workspace, user=u, role="product", side="product"
         )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         r = client.get("/w/spark/")
     assert r.status_code == 200 and "Extra19" in r.content.decode()
 
@@ -220,3 +220,19 @@ def test_security_headers(alice):
 
 def test_healthz(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_overview_shows_pool_contested_items_and_triage_queue(alice, workspace):
+    from truce.customers.models import Feedback
+    from truce.requirements.models import Requirement
+    from truce.requirements.services import requirement_create
+
+    ctx = access_workspace(alice, workspace.slug)
+    r = requirement_create(ctx=ctx, title="会员积分抵现")
+    reason = {"code": "lens_divergence", "message_en": "Product rates this 0.90 but operations "
+              "0.10", "message_zh": "产品侧评分 0.90，运营侧 0.10"}
+    Requirement.objects.filter(pk=r.pk).update(contested=True, contest_reasons=[reason])
+    Feedback.objects.create(workspace=workspace, text="积分不能抵现")
+    body = client_for(alice).get("/w/spark/").content.decode()
+    assert "会员积分抵现" in body and "Product rates this 0.90" in body
+    assert "1 feedback item waits for triage" in body
