@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -99,9 +99,16 @@ def solve_binary(
     time_limit: float,
     start: Sequence[float] | None = None,
     threads: int | None = None,
+    integer: Sequence[bool] | None = None,
+    settings: Mapping[str, bool | int | float] | None = None,
 ) -> Result:
+    """`integer` marks the columns HiGHS must branch on (all by default); the others are
+    continuous in [0, 1] and must be integral in every optimal vertex once the marked ones are.
+    `settings` are extra HiGHS options."""
     h = new_highs()
     for name, value in (("time_limit", max(time_limit, 0.01)), ("mip_rel_gap", 0.0)):
+        h.setOptionValue(name, value)
+    for name, value in (settings or {}).items():
         h.setOptionValue(name, value)
     if threads:
         h.setOptionValue("threads", threads)
@@ -129,8 +136,11 @@ def solve_binary(
             np.array(model.indices, np.int32),
             np.array(model.values, float),
         )
+    marked = np.arange(n, dtype=np.int32)
+    if integer is not None and any(integer):
+        marked = np.flatnonzero(np.array(integer, bool)).astype(np.int32)
     h.changeColsIntegrality(
-        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+        len(marked), marked, np.full(len(marked), highspy.HighsVarType.kInteger, dtype=np.uint8)
     )
     h.changeObjectiveOffset(model.offset)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)

@@ -90,8 +90,9 @@ def _floors(
 ) -> dict[str, float]:
     """Each side's floor: its share of the best it reaches alone (the best plan found, so the
     floor is always achievable for that side even when the solo solve hits its time limit).
-    A side that cannot reach a positive value alone gets no floor: a share of a loss is no
-    promise worth keeping, and would make every plan infeasible."""
+    A side whose best alone is 0 is still promised 0 (the others' choices may not cost it);
+    a side that cannot avoid a loss even alone gets no floor: a share of a loss is no promise
+    worth keeping, and would make every plan infeasible."""
     floors = {}
     for side in SIDES:
         share = getattr(fairness, side)
@@ -102,7 +103,7 @@ def _floors(
                 fairness=None,
             )
             best = _solve_core(solo, {}, time_limit, options, {})
-            if best.feasible and best.values[side] > 0:
+            if best.feasible and best.values[side] >= 0:
                 floors[side] = share * best.values[side]
     return floors
 
@@ -125,7 +126,14 @@ def _solve_core(
     elif model.num_cols == 0:
         result = Result("optimal", True, (), model.offset, model.offset, 0.0)
     else:
-        result = solve_binary(model, time_limit=time_limit, start=warm, threads=options.threads)
+        integer = [c.kind != "customer" for c in reduced.columns]
+        result = solve_binary(
+            model,
+            time_limit=time_limit,
+            start=warm,
+            threads=options.threads,
+            integer=integer,
+        )
     return _decode(problem, reduced, result, start, manual, time.perf_counter() - started)
 
 
@@ -248,11 +256,13 @@ def _formulate(
         offset=reduced.offset,
     )
     _capacity_rows(model, reduced)
-    for k, needed in reduced.needs.items():
-        for j in sorted(needed):
-            model.add_row(-math.inf, 0.0, [(k, 1.0), (j, -1.0)])
     if options.link:
+        _dominance_rows(model, reduced)
         _link_rows(model, reduced)
+    else:
+        for k, needed in reduced.needs.items():
+            for j in sorted(needed):
+                model.add_row(-math.inf, 0.0, [(k, 1.0), (j, -1.0)])
     for group in problem.exclusive_groups:
         inside = len(group & reduced.fixed_in)
         cols = sorted({reduced.column_of_item[i] for i in group if i in reduced.column_of_item})
@@ -285,6 +295,37 @@ def _capacity_rows(model: BinaryModel, reduced: _Reduced) -> None:
             model.add_row(-math.inf, cap - used[slot], sorted(coef.items()))
         elif used[slot] > cap + EPS:
             model.add_row(-math.inf, -1.0, [])  # mandatory work alone overflows: infeasible
+
+
+def _dominance_rows(model: BinaryModel, reduced: _Reduced) -> None:
+    """`k ≤ j` for each column j that k needs, stated through a chain of merged columns.
+
+    A merged column g is worth taking only for one of its needers N(g) (the link rows), so when
+    N(g) ⊊ N(h) every plan that takes g takes h: `g ≤ h` is valid, and it is stated only for the
+    direct successors of g. A column k that needs both g and h then needs only `k ≤ g`: the
+    chain implies `k ≤ h`. Same LP bound as one row per pair, with far fewer rows (a customer
+    needing a deep prerequisite chain gets one row, not one per level).
+    """
+    needed_by: dict[int, set[int]] = {}
+    for k, needed in reduced.needs.items():
+        for j in needed:
+            needed_by.setdefault(j, set()).add(k)
+    above: dict[int, set[int]] = {}
+    for g, needers in needed_by.items():
+        if reduced.columns[g].kind != "group":
+            continue
+        common = None
+        for k in needers:
+            common = set(reduced.needs[k]) if common is None else common & reduced.needs[k]
+        above[g] = {h for h in common or () if h != g and reduced.columns[h].kind == "group"}
+    for g in sorted(above):
+        for h in sorted(above[g]):
+            if not any(h in above[m] for m in above[g]):
+                model.add_row(-math.inf, 0.0, [(g, 1.0), (h, -1.0)])
+    for k, needed in reduced.needs.items():
+        for j in sorted(needed):
+            if not any(j in above.get(m, ()) for m in needed):
+                model.add_row(-math.inf, 0.0, [(k, 1.0), (j, -1.0)])
 
 
 def _link_rows(model: BinaryModel, reduced: _Reduced) -> None:

@@ -94,7 +94,7 @@ def brute_force(problem: Problem) -> float | None:
             for side in ("product", "operations")
         }
         for side, best in alone.items():
-            if getattr(fair, side) > 0 and best > 0:
+            if getattr(fair, side) > 0 and best >= 0:
                 floor = getattr(fair, side) * best
                 valid = [s for s in valid if lens_values(problem, s)[side] >= floor - 1e-6]
     if not valid:
