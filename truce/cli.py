@@ -128,6 +128,15 @@ def cmd_seed(args) -> int:
     _django_setup()
     if args.migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
+    if args.size == "large":
+        from truce.seed.large import seed_large
+
+        try:
+            seed_large(slug=args.workspace)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
     from truce.seed import seed_demo
 
     seed_demo()
@@ -199,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
     p = sub.add_parser("seed", help="create the demo workspaces and personas")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
+    p.add_argument(
+        "--size",
+        choices=["demo", "large"],
+        default="demo",
+        help="large: one workspace with 100k requirements, 300k feedback (benchmarks)",
+    )
+    p.add_argument("--workspace", default="large", help="slug of the large workspace")
     p.set_defaults(func=cmd_seed)
     p = sub.add_parser("createadmin", help="create a user (and optionally their first workspace)")
     p.add_argument("username")

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 from truce.accounts import forms, selectors, services
 from truce.accounts.models import AuditAction
 from truce.accounts.tasks import send_email
-from truce.requirements.selectors import workspace_pulse
 from truce.core.access import access_invitation, access_membership, access_token
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
+from truce.requirements.selectors import workspace_pulse
 
 
 def _client_ip(request) -> str | None:

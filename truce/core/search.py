@@ -9,6 +9,9 @@ two-character queries and words jieba segments differently all still match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import combinations
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -17,6 +20,14 @@ from django.db.models.expressions import RawSQL
 from truce.core.text import cjk_chars, is_cjk, query_terms
 
 _SAFE = re.compile(r"[^\w]", re.UNICODE)
+
+# PostgreSQL tables that store their tsvector in a generated column ``search_vector`` (see
+# requirements migration 0004); the others index the expression.
+STORED_VECTOR = {"requirements_requirement"}
+
+
+def _pg_vector(table: str) -> str:
+    return "search_vector" if table in STORED_VECTOR else "to_tsvector('simple', search_text)"
 
 
 def _fts5_term(term: str) -> str:
@@ -46,8 +57,7 @@ def fts_filter(qs: QuerySet, query: str) -> QuerySet:
         expr = " & ".join(_tsquery_term(t) for t in terms)
         return qs.filter(
             pk__in=RawSQL(
-                f"SELECT id FROM {table} WHERE to_tsvector('simple', search_text) @@ "
-                "to_tsquery('simple', %s)",
+                f"SELECT id FROM {table} WHERE {_pg_vector(table)} @@ to_tsquery('simple', %s)",
                 [expr],
             )
         )
@@ -57,27 +67,67 @@ def fts_filter(qs: QuerySet, query: str) -> QuerySet:
     )
 
 
+def _pg_index_sql(table: str) -> str:
+    return f"CREATE INDEX {table}_fts_idx ON {table} USING GIN ({_pg_vector(table)})"
+
+
+def _sqlite_triggers(table: str) -> dict[str, str]:
+    fts = f"{table}_fts"
+    return {
+        f"{fts}_ai": f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN INSERT INTO {fts}"
+        "(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"{fts}_ad": f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN INSERT INTO {fts}"
+        f"({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"{fts}_au": f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+        f" INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    }
+
+
 def install_fts(schema_editor, table: str) -> None:
     """Migration helper: create the index (and, on SQLite, the FTS table and triggers)."""
     if schema_editor.connection.vendor == "postgresql":
+        # the expression, as migrations first built it (a table may later move to a stored
+        # vector: STORED_VECTOR)
         schema_editor.execute(
             f"CREATE INDEX {table}_fts_idx ON {table} "
             "USING GIN (to_tsvector('simple', search_text))"
         )
         return
-    fts = f"{table}_fts"
-    for sql in [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', "
-        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN INSERT INTO {fts}(rowid, "
-        "search_text) VALUES (new.id, new.search_text); END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN INSERT INTO {fts}({fts}, rowid, "
-        "search_text) VALUES ('delete', old.id, old.search_text); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
-        f" INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
-    ]:
+    schema_editor.execute(
+        f"CREATE VIRTUAL TABLE {table}_fts USING fts5(search_text, content='{table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    for sql in _sqlite_triggers(table).values():
         schema_editor.execute(sql)
+
+
+@contextmanager
+def fts_bulk_load(models) -> Iterator[None]:
+    """For inserting many rows at once (the large seed), inside a transaction: the index is
+    dropped (PostgreSQL) or its insert trigger is (SQLite), and built once at the end, which is
+    several times faster than maintaining it row by row. On error the transaction's rollback
+    restores both."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP INDEX IF EXISTS {table}_fts_idx")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_ai")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks are "pending trigger events" that forbid CREATE INDEX
+            # on the table: run them now, then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(_pg_index_sql(table))
+            else:
+                cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+                cursor.execute(_sqlite_triggers(table)[f"{table}_fts_ai"])
 
 
 def uninstall_fts(schema_editor, table: str) -> None:
@@ -88,3 +138,46 @@ def uninstall_fts(schema_editor, table: str) -> None:
     for suffix in ("_ai", "_ad", "_au"):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}{suffix}")
     schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
+
+
+def fts_candidates(qs: QuerySet, terms: list[str], limit: int) -> list[int]:
+    """Ids of rows of ``qs`` sharing words with ``terms`` (whole tokens, most informative
+    first), best first: bm25() on SQLite, ts_rank() on PostgreSQL. For "more like this".
+
+    Rows matching two of the first six terms come first: far fewer than those matching any one
+    of them (ranking 20,000 OR-matches costs 100+ ms), and a likely duplicate shares several
+    words anyway. Rows matching any term fill up when that finds too few."""
+    words = [w for w in (_SAFE.sub("", t) for t in terms) if w]
+    found = _fts_ranked(qs, [(a, b) for a, b in combinations(words[:6], 2)], limit)
+    if len(found) < limit // 4:
+        more = _fts_ranked(qs, [(w,) for w in words], limit)
+        found += [pk for pk in more if pk not in set(found)]
+    return found[:limit]
+
+
+def _fts_ranked(qs: QuerySet, groups: list[tuple[str, ...]], limit: int) -> list[int]:
+    """Rows matching every word of any group."""
+    if not groups:
+        return []
+    table = qs.model._meta.db_table
+    scope, scope_params = qs.order_by().values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        vector = _pg_vector(table)
+        expr = " | ".join("(" + " & ".join(f"'{w}'" for w in g) + ")" for g in groups)
+        sql = (
+            f"SELECT id FROM {table} WHERE {vector} @@ to_tsquery('simple', %s) "
+            f"AND id IN ({scope}) ORDER BY ts_rank({vector}, to_tsquery('simple', %s)) DESC "
+            "LIMIT %s"
+        )
+        params = [expr, *scope_params, expr, limit]
+    else:
+        # "+rowid": a plain filter after MATCH; a bare rowid IN makes FTS5 probe row by row.
+        sql = (
+            f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s AND +rowid IN ({scope}) "
+            f"ORDER BY bm25({table}_fts) LIMIT %s"
+        )
+        expr = " OR ".join("(" + " AND ".join(f'"{w}"' for w in g) + ")" for g in groups)
+        params = [expr, *scope_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]

@@ -30,6 +30,7 @@ from truce.requirements.schemas import (
     ScoresIn,
     ScoresOut,
     SideName,
+    SimilarOut,
     SortName,
     StatusIn,
     StatusName,
@@ -39,6 +40,7 @@ from truce.requirements.selectors import (
     filter_requirements,
     with_list_relations,
 )
+from truce.requirements.similar import similar_requirements
 
 router = Router(tags=["requirements"])
 BASE = "/workspaces/{slug}/requirements"
@@ -133,6 +135,19 @@ def requirement_list(request, slug: str, query: Query[ListQuery]):
         "page_size": query.page_size,
         "items": [out(r) for r in rows],
     }
+
+
+@router.get(BASE + "-similar", response={200: list[SimilarOut], **COMMON_ERRORS})
+def requirement_similar(
+    request, slug: str, text: str = Query("", max_length=1000), limit: int = Query(5, ge=1, le=20)
+):
+    """Likely duplicates of ``text`` (a title or a feedback item), best first."""
+    ctx = access_workspace(request.user, slug)
+    return [
+        {"number": s.requirement.number, "title": s.requirement.title,
+         "status": s.requirement.status, "score": s.score}
+        for s in similar_requirements(ctx.workspace, text, limit)
+    ]  # fmt: skip
 
 
 @router.post(BASE, response={201: RequirementOut, **WRITE_ERRORS})

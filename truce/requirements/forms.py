@@ -46,6 +46,18 @@ class RequirementForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def suggest_duplicates(self, url: str) -> None:
+        """As the title is typed, fetch likely duplicates into #similar (htmx, no script)."""
+        self.fields["title"].widget.attrs.update(
+            {
+                "hx-get": url,
+                "hx-trigger": "keyup changed delay:400ms",
+                "hx-target": "#similar",
+                "hx-sync": "this:replace",
+                "aria-describedby": "similar",
+            }
+        )
+
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
         from truce.accounts.models import User

@@ -34,6 +34,13 @@ class RequirementRef(Schema):
     status: str
 
 
+class SimilarOut(Schema):
+    number: int
+    title: str
+    status: str
+    score: float  # 0..1, TF-IDF cosine of the titles' words
+
+
 class RequirementOut(Schema):
     number: int
     title: str

@@ -9,6 +9,7 @@ urlpatterns = [
     path("w/<slug:slug>/requirements/board/", views.board, name="board"),
     path("w/<slug:slug>/scorecard/", views.scorecard, name="scorecard"),
     path("w/<slug:slug>/requirements/new/", views.requirement_new, name="new"),
+    path("w/<slug:slug>/requirements/similar/", views.requirement_similar, name="similar"),
     path("w/<slug:slug>/requirements/bulk-status/", views.bulk_status, name="bulk_status"),
     path("w/<slug:slug>/requirements/<int:number>/", views.requirement_detail, name="detail"),
     path("w/<slug:slug>/requirements/<int:number>/edit/", views.requirement_edit, name="edit"),

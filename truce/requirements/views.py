@@ -20,6 +20,7 @@ from truce.customers.selectors import demand_breakdown
 from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
 from truce.requirements.models import Requirement, Status, Tag
+from truce.requirements.similar import similar_requirements
 
 PAGE_SIZE = 50
 
@@ -86,6 +87,7 @@ def requirement_new(request, ctx):
     form = forms.RequirementForm(
         request.POST or None, workspace=ctx.workspace, initial={"origin_side": ctx.membership.side}
     )
+    form.suggest_duplicates(reverse("requirements:similar", args=[ctx.workspace.slug]))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -96,6 +98,14 @@ def requirement_new(request, ctx):
             messages.success(request, _("%(ref)s created.") % {"ref": r.ref})
             return redirect("requirements:detail", slug=ctx.workspace.slug, number=r.number)
     return render(request, "requirements/form.html", {"ctx": ctx, "form": form})
+
+
+@login_required
+@workspace_view()
+def requirement_similar(request, ctx):
+    """The "possibly the same as" hint under the title of a new requirement (htmx)."""
+    matches = similar_requirements(ctx.workspace, request.GET.get("title", "")[:200])
+    return render(request, "requirements/form.html#similar", {"ctx": ctx, "similar": matches})
 
 
 @login_required
