@@ -229,8 +229,11 @@ def test_overview_shows_pool_contested_items_and_triage_queue(alice, workspace):
 
     ctx = access_workspace(alice, workspace.slug)
     r = requirement_create(ctx=ctx, title="会员积分抵现")
-    reason = {"code": "lens_divergence", "message_en": "Product rates this 0.90 but operations "
-              "0.10", "message_zh": "产品侧评分 0.90，运营侧 0.10"}
+    reason = {
+        "code": "lens_divergence",
+        "message_en": "Product rates this 0.90 but operations 0.10",
+        "message_zh": "产品侧评分 0.90，运营侧 0.10",
+    }
     Requirement.objects.filter(pk=r.pk).update(contested=True, contest_reasons=[reason])
     Feedback.objects.create(workspace=workspace, text="积分不能抵现")
     body = client_for(alice).get("/w/spark/").content.decode()
