@@ -50,3 +50,23 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
     """Full page normally; only the named partial when htmx asks for it."""
     name = f"{template}#{partial}" if partial and request.htmx else template
     return render(request, name, context, status=status)
+
+
+def save_or_show_theirs(form, save) -> tuple[bool, object | None]:
+    """Run ``save()`` for a versioned edit form. Returns (saved, theirs): on a stale version the
+    form keeps the user's input, says someone else changed the object, and carries the current
+    version, so saving again overwrites knowingly; ``theirs`` is the current row to show."""
+    from truce.core.errors import PreconditionFailed
+
+    try:
+        save()
+    except PreconditionFailed as exc:
+        form.add_error(None, exc.message)
+        if exc.current is not None:
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        return False, exc.current
+    except TruceError as exc:
+        add_form_errors(form, exc)
+        return False, None
+    return True, None

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from truce.core.access import access_customer, access_feedback
 from truce.core.concurrency import version_from_form
-from truce.core.errors import PreconditionFailed, TruceError
-from truce.core.http import add_form_errors, render_page, workspace_view
+from truce.core.errors import TruceError
+from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
 from truce.customers import forms, selectors, services
 from truce.customers.models import Customer, Feedback
 from truce.requirements.models import Requirement
@@ -86,16 +86,13 @@ def customer_detail(request, ctx, customer_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.copy()
         version = data.pop("version")
-        try:
-            services.customer_update(ctx=ctx, customer=customer, expected_version=version, **data)
-        except PreconditionFailed as exc:
-            theirs = exc.current
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = theirs.version  # resubmitting now overwrites knowingly
-        except TruceError as exc:
-            add_form_errors(form, exc)
-        else:
+        saved, theirs = save_or_show_theirs(
+            form,
+            lambda: services.customer_update(
+                ctx=ctx, customer=customer, expected_version=version, **data
+            ),
+        )
+        if saved:
             messages.success(request, _("%(name)s saved.") % {"name": customer.name})
             return redirect("customers:detail", slug=ctx.workspace.slug, customer_id=customer.pk)
     context = {

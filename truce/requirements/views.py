@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from truce.accounts.selectors import members_of
 from truce.core.access import access_requirement
-from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
-from truce.core.http import add_form_errors, render_page, workspace_view
+from truce.core.errors import NotFound, PermissionDenied, TruceError
+from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
 from truce.customers.selectors import demand_breakdown
 from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
@@ -91,8 +91,9 @@ def _prepare_cards(ctx, cards) -> None:
     targets: dict[str, list] = {}
     for r in cards:
         if r.status not in targets:
-            targets[r.status] = [(s.value, Status(s.value).label)
-                                 for s in workflow.allowed_targets(r.status)]
+            targets[r.status] = [
+                (s.value, Status(s.value).label) for s in workflow.allowed_targets(r.status)
+            ]
         r.targets = targets[r.status]
         r.detail_url = f"{base}{r.number}/"
         r.move_url = f"{base}{r.number}/status/"
@@ -150,16 +151,13 @@ def requirement_edit(request, slug, number):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.copy()
         version = data.pop("version")
-        try:
-            services.requirement_update(ctx=ctx, requirement=r, expected_version=version, **data)
-        except PreconditionFailed as exc:
-            theirs = exc.current
-            form.add_error(None, exc.message)
-            form.data = form.data.copy()
-            form.data["version"] = theirs.version  # resubmitting now overwrites knowingly
-        except TruceError as exc:
-            add_form_errors(form, exc)
-        else:
+        saved, theirs = save_or_show_theirs(
+            form,
+            lambda: services.requirement_update(
+                ctx=ctx, requirement=r, expected_version=version, **data
+            ),
+        )
+        if saved:
             messages.success(request, _("%(ref)s saved.") % {"ref": r.ref})
             return redirect("requirements:detail", slug=slug, number=number)
     context = {
