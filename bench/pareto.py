@@ -56,14 +56,16 @@ def main() -> int:
     args = parser.parse_args()
     problem = synthetic(args.items, args.seed)
     front = pareto(problem, max_points=args.points, time_limit=args.time_limit)
-    print(f"{'product':>9} {'operations':>10} {'items':>5} proven")
+    print(f"{'product':>9} {'operations':>10} {'items':>5} {'gap':>8} proven")
     for point in front.points:
         size = len(point.plan.selected)
-        print(f"{point.product:>9.1f} {point.operations:>10.1f} {size:>5} {point.proven}")
-    proven = sum(p.proven for p in front.points)
+        print(
+            f"{point.product:>9.1f} {point.operations:>10.1f} {size:>5} {point.gap:>8.1e} "
+            f"{point.proven}"
+        )
     print(
-        f"{len(front.points)} points ({proven} proven optimal) in {front.seconds:.2f} s; "
-        f"complete: {front.complete}"
+        f"{len(front.points)} points ({front.proven} proven, max gap {front.max_gap:.1e}) "
+        f"in {front.seconds:.2f} s; complete: {front.complete}"
     )
     return 0
 

@@ -163,3 +163,88 @@ def _result(h: highspy.Highs) -> Result:
         bound=info.mip_dual_bound,
         gap=info.mip_gap,
     )
+
+
+class ReusableModel:
+    """One HiGHS instance kept across many solves of the same rows (the Pareto sweep): only the
+    objective, a few row bounds and the options change between runs, so the model is built once.
+    `lp` solves the continuous relaxation on a twin instance to read row duals."""
+
+    def __init__(self, model: BinaryModel, integer: Sequence[bool] | None = None) -> None:
+        self.n = model.num_cols
+        self.offset = model.offset
+        self.mip = self._build(model)
+        self.relaxation = self._build(model)
+        marked = np.arange(self.n, dtype=np.int32)
+        if integer is not None and any(integer):
+            marked = np.flatnonzero(np.array(integer, bool)).astype(np.int32)
+        kinds = np.full(len(marked), highspy.HighsVarType.kInteger, dtype=np.uint8)
+        self.mip.changeColsIntegrality(len(marked), marked, kinds)
+        self.all = np.arange(self.n, dtype=np.int32)
+
+    @staticmethod
+    def _build(model: BinaryModel) -> highspy.Highs:
+        h = new_highs()
+        n = model.num_cols
+        inf = highspy.kHighsInf
+        h.addCols(
+            n,
+            np.array(model.costs, float),
+            np.array(model.lower_bounds, float),
+            np.array(model.upper_bounds, float),
+            0,
+            np.array([], np.int32),
+            np.array([], np.int32),
+            np.array([], float),
+        )
+        if model.row_lower:
+            lower = np.array([v if v > -1e300 else -inf for v in model.row_lower], float)
+            upper = np.array([v if v < 1e300 else inf for v in model.row_upper], float)
+            h.addRows(
+                len(lower),
+                lower,
+                upper,
+                len(model.indices),
+                np.array(model.starts, np.int32),
+                np.array(model.indices, np.int32),
+                np.array(model.values, float),
+            )
+        h.changeObjectiveOffset(model.offset)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        return h
+
+    def _set(self, h: highspy.Highs, costs: np.ndarray, rows: Mapping[int, float]) -> None:
+        h.changeColsCost(self.n, self.all, np.asarray(costs, float))
+        for row, lower in rows.items():
+            h.changeRowBounds(
+                row, lower if lower > -1e300 else -highspy.kHighsInf, highspy.kHighsInf
+            )
+
+    def solve(
+        self,
+        costs: np.ndarray,
+        rows: Mapping[int, float],
+        *,
+        time_limit: float,
+        gap: float = 0.0,
+        start: Sequence[float] | None = None,
+    ) -> Result:
+        """Maximise `costs · x + offset` with each row in `rows` at least the given value."""
+        h = self.mip
+        self._set(h, costs, rows)
+        h.setOptionValue("time_limit", max(time_limit, 0.01))
+        h.setOptionValue("mip_rel_gap", gap)
+        if start is not None:
+            h.setSolution(self.n, self.all, np.array(start, float))
+        h.run()
+        return _result(h)
+
+    def dual(self, costs: np.ndarray, rows: Mapping[int, float], row: int) -> float | None:
+        """The LP relaxation's shadow price of `row` (how much objective one more unit of its
+        lower bound costs), or None when the relaxation has no optimum."""
+        h = self.relaxation
+        self._set(h, costs, rows)
+        h.run()
+        if h.modelStatusToString(h.getModelStatus()) != "Optimal":
+            return None
+        return abs(h.getSolution().row_dual[row])

@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from truce.domain.optimiser import Item, Pool, Problem, pareto, violations
+from truce.domain.optimiser.evaluate import lens_values
 from truce.domain.optimiser.pareto import _bisection_order
+from truce.domain.tests.strategies import problems, subsets
 
 
 def random_problem(seed: int, count: int = 25) -> Problem:
@@ -39,6 +41,42 @@ def test_points_are_valid_non_dominated_and_monotone(seed: int) -> None:
         assert violations(problem, p.plan.selected) == []
         assert p.proven
         assert (p.product, p.operations) == (p.plan.values["product"], p.plan.values["operations"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(max_items=7, fairness=False))
+def test_proven_points_are_not_dominated_by_any_plan(problem: Problem) -> None:
+    """Brute force: no valid plan beats a proven point on one lens without losing on the other,
+    the ends reach the best product and the best operations value, and the points are valid."""
+    front = pareto(problem, max_points=6, time_limit=10)
+    plans = [lens_values(problem, s) for s in subsets(problem)]
+    if not plans:
+        assert front.points == ()
+        return
+    assert front.points and front.complete
+    for a, b in itertools.pairwise(front.points):
+        assert a.operations < b.operations and a.product > b.product
+    for p in front.points:
+        assert violations(problem, p.plan.selected) == []
+        assert p.proven and p.gap == 0
+        for v in plans:
+            better = v["product"] >= p.product - 1e-9 and v["operations"] >= p.operations - 1e-9
+            assert not (better and v["product"] + v["operations"] > p.product + p.operations + 1e-6)
+    assert abs(front.points[0].product - max(v["product"] for v in plans)) < 1e-3
+    assert abs(front.points[-1].operations - max(v["operations"] for v in plans)) < 1e-3
+
+
+def test_anytime_within_budget_on_a_large_problem() -> None:
+    problem = random_problem(3, count=300)
+    front = pareto(problem, max_points=20, time_limit=1.0)
+    assert front.seconds < 2.0
+    assert len(front.points) >= 2
+    for a, b in itertools.pairwise(front.points):
+        assert a.operations < b.operations and a.product > b.product
+    for p in front.points:
+        assert violations(problem, p.plan.selected) == []
+        assert p.proven == (p.gap == 0)
+        assert front.max_gap >= p.gap >= 0
 
 
 def test_ends_and_the_middle_of_a_small_curve() -> None:
