@@ -78,9 +78,9 @@ def segment_policy_update(
     policy.a_share, policy.b_share = a_share, b_share
     _clean(policy, exclude=["workspace"])
     if a_share + b_share > 1 + 1e-9:
-        raise ValidationFailed(
-            fields={"b_share": [_("A and B together cannot hold more than 100% of the value.")]}
-        )
+        # xgettext:no-python-format
+        message = _("A and B together cannot hold more than 100% of the value.")
+        raise ValidationFailed(fields={"b_share": [message]})
     policy.save_versioned(expected_version=expected_version, update_fields=["a_share", "b_share"])
     changes = history.diff(before, history.snapshot(policy, ["a_share", "b_share"]))
     if changes:

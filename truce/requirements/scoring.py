@@ -7,6 +7,7 @@ sort by them; ``requirement_rescore`` keeps those in step with the Score rows.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from truce.core import history
@@ -125,7 +126,10 @@ def _check_may_score(ctx: WorkspaceAccess, criteria: list[Criterion]) -> None:
         if not domain.may_score(ctx.role, c.lens):
             raise PermissionDenied(
                 _("Your role may not score “%(criterion)s” (%(lens)s).")
-                % {"criterion": c.label, "lens": c.get_lens_display()}
+                % {
+                    "criterion": c.label_zh if get_language() == "zh-hans" else c.label,
+                    "lens": c.get_lens_display(),
+                }
             )
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from truce.accounts.selectors import members_of
@@ -253,7 +254,11 @@ def bulk_status(request, ctx):
         except TruceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(n)s requirements moved.") % {"n": moved})
+            messages.success(
+                request,
+                ngettext("%(n)s requirement moved.", "%(n)s requirements moved.", moved)
+                % {"n": moved},
+            )
     back = request.POST.get("back", "")  # the list's query string, so filters survive
     url = reverse("requirements:list", args=[ctx.workspace.slug])
     return redirect(f"{url}?{back}" if back and "//" not in back else url)
