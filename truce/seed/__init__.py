@@ -12,7 +12,14 @@ from django.db import transaction
 from truce.accounts.models import Membership, Role, Side, User, Workspace
 from truce.core.access import access_workspace
 from truce.core.progress import Progress
-from truce.seed.content import NORTHWIND_REQUIREMENTS, SPARK_PREREQUISITES, SPARK_REQUIREMENTS
+from truce.seed.content import (
+    NORTHWIND_REQUIREMENTS,
+    SPARK_CUSTOMERS,
+    SPARK_FEEDBACK,
+    SPARK_PREREQUISITES,
+    SPARK_REQUIREMENTS,
+    SPARK_SCORES,
+)
 
 DEMO_PASSWORD = "truce-demo-2026"
 
@@ -42,6 +49,9 @@ WORKSPACES = [
         "Product and operations of Spark Commerce plan the quarter together.",
         "requirements": SPARK_REQUIREMENTS,
         "prerequisites": SPARK_PREREQUISITES,
+        "customers": SPARK_CUSTOMERS,
+        "feedback": SPARK_FEEDBACK,
+        "scores": SPARK_SCORES,
         "members": [
             ("admin", Role.ADMIN, Side.PRODUCT),
             ("alice", Role.PRODUCT, Side.PRODUCT),
@@ -131,6 +141,33 @@ def _requirements(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
         services.prerequisite_add(
             ctx=ctx, requirement=created[req - 1], prerequisite=created[prereq - 1]
         )
+    _voice_of_customers(ctx, spec, created)
+    from truce.requirements.scoring import scores_set
+
+    for index, username, values in spec.get("scores", []):
+        scores_set(
+            ctx=access_workspace(users[username], ws.slug),
+            requirement=created[index - 1],
+            values=values,
+        )
+
+
+def _voice_of_customers(ctx, spec: dict, created: list) -> None:
+    """Customers with their value, and feedback triaged into the requirements it asks for."""
+    from decimal import Decimal
+
+    from truce.customers import services as customers
+
+    people = [
+        customers.customer_create(ctx=ctx, name=name, value=Decimal(value) * 10000, churn_risk=risk)
+        for name, value, risk in spec.get("customers", [])
+    ]
+    for text, who, channel, req in spec.get("feedback", []):
+        item = customers.feedback_create(
+            ctx=ctx, text=text, channel=channel, customer=people[who] if who is not None else None
+        )
+        if req is not None:
+            customers.feedback_link(ctx=ctx, feedback=item, requirement=created[req - 1])
 
 
 def _walk_to(ctx, requirement, status: str) -> None:

@@ -142,3 +142,39 @@ NORTHWIND_REQUIREMENTS = [
 ]
 
 SPARK_PREREQUISITES = [(4, 3), (1, 3)]  # (requirement index, prerequisite index), 1-based
+
+# (name, value in 万元 GMV a year, churn risk)
+SPARK_CUSTOMERS = [
+    ("杭州优选食品旗舰店", 1800, False),
+    ("深圳极客数码", 1250, True),
+    ("上海小满母婴", 640, False),
+    ("成都川味坊", 320, False),
+    ("北京书香文创", 150, True),
+    ("广州潮牌工作室", 95, False),
+    ("苏州丝绸坊", 60, False),
+    ("武汉热干面连锁", 30, False),
+]
+
+# (text, customer index or None, channel, requirement index (1-based) or None)
+SPARK_FEEDBACK = [
+    ("结算时要填的东西太多了，经常放弃下单", 0, "ticket", 2),
+    ("新用户第一单能不能有个大额券？我们店拉新很难", 2, "sales", 1),
+    ("iOS 上点领券没反应，差评都是这个", 1, "app_store", 8),
+    ("推送太频繁，用户说要卸载", 1, "community", 5),
+    ("希望积分可以直接抵现金", 3, "survey", 6),
+    ("物流什么时候到？客服每天被问几十次", 0, "ticket", 7),
+    ("直播间里能不能直接挂会场入口", 5, "sales", 4),
+    ("团购开团能不能在微信群里直接分享", None, "community", None),
+    ("搜索结果能不能按评分排序", 6, "survey", None),
+]
+
+# (requirement index, username, {criterion: score}): a contested item and an agreed one
+SPARK_SCORES = [
+    (5, "alice", {"ux_impact": 9, "strategic_fit": 8, "confidence": 8, "effort": 3}),
+    (5, "olivia", {"reach": 3, "growth": 2, "revenue": 2, "campaign_potential": 1}),
+    (6, "olivia", {"reach": 9, "growth": 8, "revenue": 9, "campaign_potential": 8}),
+    (6, "alice", {"ux_impact": 3, "strategic_fit": 2, "confidence": 4, "effort": 8}),
+    (2, "alice", {"ux_impact": 8, "strategic_fit": 8, "confidence": 7, "effort": 6}),
+    (2, "olivia", {"reach": 8, "growth": 7, "revenue": 8, "campaign_potential": 5}),
+    (1, "lena", {"ux_impact": 6, "strategic_fit": 7, "reach": 9, "growth": 9}),
+]

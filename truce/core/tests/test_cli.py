@@ -23,6 +23,13 @@ def test_seed_is_idempotent_and_creates_personas(capsys):
         "victor": "viewer",
     }
     assert User.objects.get(username="alice").language == "zh-hans"
+    from truce.customers.models import Feedback
+    from truce.requirements.models import Requirement
+
+    spark = Requirement.objects.filter(workspace__slug="spark")
+    assert spark.filter(contested=True).count() >= 2  # the demo shows the two sides disagreeing
+    assert spark.filter(demand_customers__gt=0).exists()
+    assert Feedback.objects.filter(status="new").exists()  # something waits for triage
     assert "Seeding" in capsys.readouterr().err
 
 
