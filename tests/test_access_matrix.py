@@ -6,6 +6,8 @@ so no page or endpoint can ship without its access rule being stated and checked
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,7 +17,9 @@ from truce.accounts.services import invitation_create, token_create
 from truce.api.api import api
 from truce.core.access import access_workspace
 from truce.customers.services import customer_create, feedback_create
+from truce.goals import services as goal_services
 from truce.requirements.services import requirement_create
+from truce.responsibilities.services import activities_for
 
 PUBLIC, USER, READ, WRITE, ADMIN = "public", "user", "read", "write", "admin"
 
@@ -67,6 +71,25 @@ PAGES = {
     "customers:feedback_unlink": (WRITE, "post"),
     "customers:feedback_dismiss": (WRITE, "post"),
     "customers:feedback_create_requirement": (WRITE, "post"),
+    "goals:periods": (READ, "get"),
+    "goals:period_new": (WRITE, "get"),
+    "goals:settings": (ADMIN, "post"),
+    "goals:period": (READ, "get"),
+    "goals:sign": (WRITE, "post"),
+    "goals:alignment": (READ, "get"),
+    "goals:objective_new": (WRITE, "get"),
+    "goals:objective_edit": (WRITE, "get"),
+    "goals:key_result_new": (WRITE, "get"),
+    "goals:key_result": (READ, "get"),
+    "goals:key_result_edit": (WRITE, "get"),
+    "goals:check_in": (WRITE, "post"),
+    "goals:link_add": (WRITE, "post"),
+    "goals:link_remove": (WRITE, "post"),
+    "responsibilities:report": (READ, "get"),
+    "responsibilities:templates": (READ, "get"),
+    "responsibilities:template_edit": (WRITE, "post"),
+    "responsibilities:matrix": (READ, "get"),
+    "responsibilities:row": (WRITE, "post"),
 }
 
 # "METHOD /path" as in the OpenAPI document -> kind
@@ -116,9 +139,30 @@ OPERATIONS = {
     "PUT /api/v1/workspaces/{slug}/scorecard": WRITE,
     "GET /api/v1/workspaces/{slug}/requirements/{number}/scores": READ,
     "PUT /api/v1/workspaces/{slug}/requirements/{number}/scores": WRITE,
+    "GET /api/v1/workspaces/{slug}/raci/templates": READ,
+    "PUT /api/v1/workspaces/{slug}/raci/templates/{activity_id}": WRITE,
+    "GET /api/v1/workspaces/{slug}/requirements/{number}/raci": READ,
+    "PUT /api/v1/workspaces/{slug}/requirements/{number}/raci/{activity_id}": WRITE,
+    "GET /api/v1/workspaces/{slug}/raci/report": READ,
     "GET /api/v1/tokens": USER,
     "POST /api/v1/tokens": USER,
     "DELETE /api/v1/tokens/{token_id}": USER,
+    "GET /api/v1/workspaces/{slug}/goals/periods": READ,
+    "POST /api/v1/workspaces/{slug}/goals/periods": WRITE,
+    "GET /api/v1/workspaces/{slug}/goals/periods/{period_id}": READ,
+    "POST /api/v1/workspaces/{slug}/goals/periods/{period_id}/sign": WRITE,
+    "GET /api/v1/workspaces/{slug}/goals/periods/{period_id}/alignment": READ,
+    "POST /api/v1/workspaces/{slug}/goals/periods/{period_id}/objectives": WRITE,
+    "PATCH /api/v1/workspaces/{slug}/goals/objectives/{objective_id}": WRITE,
+    "POST /api/v1/workspaces/{slug}/goals/objectives/{objective_id}/key-results": WRITE,
+    "GET /api/v1/workspaces/{slug}/goals/key-results/{kr_id}": READ,
+    "PATCH /api/v1/workspaces/{slug}/goals/key-results/{kr_id}": WRITE,
+    "GET /api/v1/workspaces/{slug}/goals/key-results/{kr_id}/check-ins": READ,
+    "POST /api/v1/workspaces/{slug}/goals/key-results/{kr_id}/check-ins": WRITE,
+    "POST /api/v1/workspaces/{slug}/goals/key-results/{kr_id}/links": WRITE,
+    "DELETE /api/v1/workspaces/{slug}/goals/key-results/{kr_id}/links/{number}": WRITE,
+    "GET /api/v1/workspaces/{slug}/goals/settings": READ,
+    "PUT /api/v1/workspaces/{slug}/goals/settings": ADMIN,
 }
 API_PUBLIC = {"api:openapi-json", "api:openapi-view"}
 
@@ -168,6 +212,14 @@ def world(personas, workspace):
     second = requirement_create(ctx=ctx, title="拉新活动")
     customer = customer_create(ctx=ctx, name="京东", value=100)
     feedback = feedback_create(ctx=ctx, text="想要灰度发布", customer=customer)
+    period = goal_services.period_create(
+        ctx=ctx, name="2026-Q3", start=date(2026, 7, 1), end=date(2026, 9, 30)
+    )
+    objective = goal_services.objective_create(ctx=ctx, period=period, title="提升转化")
+    kr = goal_services.key_result_create(
+        ctx=ctx, objective=objective, title="转化率", baseline=1, target=2
+    )
+    goal_services.link_add(ctx=ctx, key_result=kr, requirement=second)
     return {
         "slug": workspace.slug,
         "member_id": Membership.objects.get(user=personas["alice"]).pk,
@@ -180,6 +232,10 @@ def world(personas, workspace):
         "prereq": first.number,
         "customer_id": customer.pk,
         "feedback_id": feedback.pk,
+        "period_id": period.pk,
+        "objective_id": objective.pk,
+        "kr_id": kr.pk,
+        "activity_id": activities_for(workspace)[0].pk,
     }
 
 
@@ -246,6 +302,12 @@ def test_api_anonymous_outsider_viewer(world, personas):
 
 
 def _valid_body(op):
+    if "/goals/" in op:
+        return _valid_goals_body(op)
+    if "/raci/templates/" in op:
+        return {"name": "Release", "name_zh": "发布", "position": 0}
+    if "/raci/" in op:
+        return {"assignments": []}
     if op.endswith("/scores"):
         return {"scores": {"reach": 3}}
     if op.endswith("/scorecard"):
@@ -277,6 +339,20 @@ def _valid_body(op):
     if "invitations" in op:
         return {"role": "product", "side": "product"}
     return {"name": "x"}
+
+
+def _valid_goals_body(op):
+    if op.endswith("/goals/periods"):
+        return {"name": "x", "start": "2026-01-01", "end": "2026-03-31"}
+    if op.endswith("/key-results"):
+        return {"title": "x", "baseline": 0, "target": 1}
+    if op.endswith("/check-ins"):
+        return {"value": 1, "confidence": 0.5}
+    if op.endswith("/links"):
+        return {"number": 1}
+    if op.endswith("/settings"):
+        return {"requires_lead_signature": False}
+    return {"title": "x"}
 
 
 @pytest.mark.django_db

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "truce.accounts",
     "truce.requirements",
     "truce.customers",
+    "truce.responsibilities",
+    "truce.goals",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +233,12 @@ USE_TZ = True
 # Static files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the plotly wheel (no CDN): static/vendor/plotly/plotly.min.js
+    "truce.goals.staticfiles.PlotlyFinder",
+]
 STATIC_ROOT = env_path("TRUCE_STATIC_ROOT", DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("truce.accounts.urls")),
     path("", include("truce.requirements.urls")),
     path("", include("truce.customers.urls")),
+    path("", include("truce.responsibilities.urls")),
+    path("", include("truce.goals.urls")),
 ]
 
 handler403 = "truce.core.views.error_403"

@@ -29,11 +29,15 @@ errors.install(api)
 def _mount() -> None:
     from truce.accounts.api import router as accounts_router
     from truce.customers.api import router as customers_router
+    from truce.goals.api import router as goals_router
     from truce.requirements.api import router as requirements_router
+    from truce.responsibilities.api import router as responsibilities_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", requirements_router)
     api.add_router("/", customers_router)
+    api.add_router("/", responsibilities_router)
+    api.add_router("/", goals_router)
 
 
 _mount()

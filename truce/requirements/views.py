@@ -22,6 +22,7 @@ from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
 from truce.requirements.models import Requirement, Status, Tag
 from truce.requirements.similar import similar_requirements
+from truce.responsibilities.selectors import owner_line
 
 PAGE_SIZE = 50
 
@@ -136,6 +137,7 @@ def requirement_detail(request, slug, number):
         **selectors.requirement_detail(r),
         **scoring.scoring_panel(ctx, r),
         "demand": demand_breakdown(r),
+        "raci_owners": owner_line(r),
         "targets": workflow.allowed_targets(r.status),
         "statuses": dict(Status.choices),
     }

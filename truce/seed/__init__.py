@@ -16,6 +16,7 @@ from truce.seed.content import (
     NORTHWIND_REQUIREMENTS,
     SPARK_CUSTOMERS,
     SPARK_FEEDBACK,
+    SPARK_GOALS,
     SPARK_PREREQUISITES,
     SPARK_REQUIREMENTS,
     SPARK_SCORES,
@@ -52,6 +53,7 @@ WORKSPACES = [
         "customers": SPARK_CUSTOMERS,
         "feedback": SPARK_FEEDBACK,
         "scores": SPARK_SCORES,
+        "goals": SPARK_GOALS,
         "members": [
             ("admin", Role.ADMIN, Side.PRODUCT),
             ("alice", Role.PRODUCT, Side.PRODUCT),
@@ -142,6 +144,7 @@ def _requirements(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
             ctx=ctx, requirement=created[req - 1], prerequisite=created[prereq - 1]
         )
     _voice_of_customers(ctx, spec, created)
+    _goals(ws, spec, users, created)
     from truce.requirements.scoring import scores_set
 
     for index, username, values in spec.get("scores", []):
@@ -150,6 +153,42 @@ def _requirements(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
             requirement=created[index - 1],
             values=values,
         )
+
+
+def _goals(ws: Workspace, spec: dict, users: dict[str, User], created: list) -> None:
+    """This quarter's shared OKRs, linked to the work that serves them, signed by both sides
+    and the lead; one key result is behind and shows as at risk."""
+    from django.utils import timezone
+
+    from truce.goals import services as goals
+
+    if not spec.get("goals"):
+        return
+    lead = access_workspace(users["lena"], ws.slug)
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    start, end = goals.quarter_bounds(today.year, quarter)
+    period = goals.period_create(ctx=lead, name=f"{today.year} Q{quarter}", start=start, end=end)
+    for title, side, owner, krs in spec["goals"]:
+        objective = goals.objective_create(
+            ctx=lead, period=period, title=title, side=side, owner=users[owner]
+        )
+        for name, unit, base, target, direction, current, confidence, served_by in krs:
+            kr = goals.key_result_create(
+                ctx=lead,
+                objective=objective,
+                title=name,
+                unit=unit,
+                baseline=base,
+                target=target,
+                direction=direction,
+                owner=users[owner],
+            )
+            goals.check_in_create(ctx=lead, key_result=kr, value=current, confidence=confidence)
+            for index in served_by:
+                goals.link_add(ctx=lead, key_result=kr, requirement=created[index - 1])
+    for name in ("alice", "olivia", "lena"):
+        goals.period_sign(ctx=access_workspace(users[name], ws.slug), period=period)
 
 
 def _voice_of_customers(ctx, spec: dict, created: list) -> None:

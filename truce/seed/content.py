@@ -178,3 +178,33 @@ SPARK_SCORES = [
     (2, "olivia", {"reach": 8, "growth": 7, "revenue": 8, "campaign_potential": 5}),
     (1, "lena", {"ux_impact": 6, "strategic_fit": 7, "reach": 9, "growth": 9}),
 ]
+
+# Goals for the current quarter: (objective, side, owner, [(kr, unit, baseline, target, direction,
+# current, confidence, [requirement indexes it is served by])])
+SPARK_GOALS = [
+    (
+        "双十一大促 GMV 创新高",
+        "joint",
+        "lena",
+        [
+            ("大促期间 GMV（亿元）", "亿元", 2.0, 3.0, "up", 2.3, 0.4, [1, 4]),
+            ("新客首单转化率", "%", 12, 18, "up", 15.5, 0.7, [1]),
+        ],
+    ),
+    (
+        "结算体验更顺畅",
+        "product",
+        "alice",
+        [
+            ("结算页放弃率", "%", 45, 30, "down", 37, 0.8, [2]),
+        ],
+    ),
+    (
+        "推送不打扰用户",
+        "operations",
+        "olivia",
+        [
+            ("因推送导致的卸载率", "%", 2.0, 1.0, "down", 1.9, 0.5, [5]),
+        ],
+    ),
+]

@@ -30,6 +30,9 @@ def test_seed_is_idempotent_and_creates_personas(capsys):
     assert spark.filter(contested=True).count() >= 2  # the demo shows the two sides disagreeing
     assert spark.filter(demand_customers__gt=0).exists()
     assert Feedback.objects.filter(status="new").exists()  # something waits for triage
+    from truce.goals.models import Signature
+
+    assert Signature.objects.filter(period__workspace__slug="spark").count() == 3
     assert "Seeding" in capsys.readouterr().err
 
 

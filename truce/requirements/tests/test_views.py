@@ -143,3 +143,11 @@ def test_prerequisite_cycle_message_on_page(alice, ctx):
         follow=True,
     )
     assert "cycle" in r.content.decode()
+
+
+def test_board_caps_large_column_counts(alice, many, monkeypatch):
+    from truce.requirements import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_COUNT_CAP", 10)
+    body = client_for(alice).get(reverse("requirements:board", args=["spark"])).content.decode()
+    assert '<span class="count">10+</span>' in body and "All of them in the list" in body

@@ -69,6 +69,13 @@
     var target = columnFor(card.dataset.status);
     if (target && !target.contains(card)) { target.prepend(card); }
   }
+  // A refused or stale save answers 409/412/422 with the fragment that says why: show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if ([409, 412, 422].indexOf(event.detail.xhr.status) !== -1) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var card = event.detail.elt;
     if (card && card.classList && card.classList.contains("board-card")) { placeCard(card); }
