@@ -296,7 +296,17 @@ def link_add(
             _("%(ref)s is already linked to this key result.") % {"ref": requirement.ref}
         ) from None
     _record(ctx, key_result, ChangeRecord.Verb.LINKED, {"requirement": [None, requirement.ref]})
+    _rescore_if_fit_follows_goals(requirement)
     return link
+
+
+def _rescore_if_fit_follows_goals(requirement) -> None:
+    """With the scorecard option on, a link changes the requirement's strategic fit."""
+    from truce.requirements.scoring import derives_fit, requirement_rescore, scorecard_for
+
+    card, criteria = scorecard_for(requirement.workspace)
+    if derives_fit(card, criteria) is not None:
+        requirement_rescore(requirement, card, criteria)
 
 
 @transaction.atomic
@@ -308,6 +318,7 @@ def link_remove(*, ctx: WorkspaceAccess, key_result: KeyResult, requirement) -> 
         _record(
             ctx, key_result, ChangeRecord.Verb.UNLINKED, {"requirement": [requirement.ref, None]}
         )
+        _rescore_if_fit_follows_goals(requirement)
 
 
 # Sign-off ------------------------------------------------------------------------------------

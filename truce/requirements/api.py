@@ -257,6 +257,7 @@ def _scorecard_out(card, criteria) -> dict:
                 "operations_weight",
                 "contested_threshold",
                 "disagreement_threshold",
+                "fit_from_goals",
                 "version",
             )
         },

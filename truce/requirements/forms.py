@@ -150,6 +150,9 @@ class ScorecardForm(forms.Form):
         min_value=0.01,
         max_value=1,
     )
+    fit_from_goals = forms.BooleanField(
+        label=_("Derive strategic fit from the linked key results"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria=(), **kwargs):

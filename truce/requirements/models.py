@@ -200,6 +200,14 @@ class Scorecard(Versioned):
         default=0.3,
         validators=[MinValueValidator(0.01), MaxValueValidator(1)],
     )
+    fit_from_goals = models.BooleanField(
+        _("derive strategic fit from the linked key results"),
+        default=False,
+        help_text=_(
+            "When on, nobody scores strategic fit by hand: it follows the key results a "
+            "requirement moves (more for joint objectives and key results at risk)."
+        ),
+    )
     disagreement_threshold = models.FloatField(
         _("contested when scorers of one criterion differ by more than"),
         default=0.4,

@@ -142,6 +142,7 @@ class ScorecardOut(Schema):
     operations_weight: float
     contested_threshold: float
     disagreement_threshold: float
+    fit_from_goals: bool
     version: int
     criteria: list[CriterionOut]
 
@@ -153,6 +154,7 @@ class ScorecardIn(Schema):
     contested_threshold: float = Field(..., ge=0.01, le=1)
     disagreement_threshold: float = Field(..., ge=0.01, le=1)
     weights: dict[str, float] = Field(default_factory=dict)
+    fit_from_goals: bool | None = None
 
 
 class ScoreOut(Schema):

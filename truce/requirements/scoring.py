@@ -88,7 +88,32 @@ def evaluate_requirement(requirement: Requirement, card=None, criteria=None):
         "criterion_id", "scorer_id", "value"
     )
     scores = [domain.Score(keys[cid], str(uid), v) for cid, uid, v in rows if cid in keys]
+    scores = _with_goal_fit(requirement, card, criteria, scores)
     return domain.evaluate(to_domain(card, criteria), scores)
+
+
+FIT_KEY = "strategic_fit"
+
+
+def derives_fit(card: Scorecard, criteria: list[Criterion]) -> Criterion | None:
+    """The strategic-fit criterion when the scorecard derives it from goals, else None."""
+    if not card.fit_from_goals:
+        return None
+    return next((c for c in criteria if c.key == FIT_KEY), None)
+
+
+def _with_goal_fit(requirement, card, criteria, scores: list) -> list:
+    """Replace hand scores of strategic fit by the value derived from linked key results."""
+    fit = derives_fit(card, criteria)
+    if fit is None:
+        return scores
+    from truce.goals.services import strategic_fit_for
+
+    share = strategic_fit_for(requirement) / 10  # the suggestion is on a 0–10 scale
+    value = fit.scale_min + share * (fit.scale_max - fit.scale_min)
+    return [s for s in scores if s.criterion_key != FIT_KEY] + [
+        domain.Score(FIT_KEY, "goals", value)
+    ]
 
 
 def _derived(evaluation: domain.Evaluation) -> dict:
@@ -165,6 +190,12 @@ def scores_set(
 ) -> domain.Evaluation:
     """Record the actor's scores (None clears one); re-derive the requirement's lens scores."""
     card, criteria = scorecard_for(ctx.workspace)
+    if derives_fit(card, criteria) and FIT_KEY in values:
+        message = _(
+            "Strategic fit follows the linked key results in this workspace; link the "
+            "requirement to a key result instead."
+        )
+        raise ValidationFailed(fields={FIT_KEY: [message]})
     chosen = _validated({c.key: c for c in criteria}, values)
     _check_may_score(ctx, list(chosen))
     actor = ctx.membership.user
@@ -224,6 +255,7 @@ def scorecard_update(
     contested_threshold: float,
     disagreement_threshold: float,
     weights: dict[str, float] | None = None,
+    fit_from_goals: bool | None = None,
 ) -> Scorecard:
     """Admins and leads tune the scorecard; switching method installs that preset's criteria
     (scores of criteria that the new preset also has are kept). Every requirement is rescored."""
@@ -244,6 +276,8 @@ def scorecard_update(
         contested_threshold,
         disagreement_threshold,
     )
+    if fit_from_goals is not None:
+        card.fit_from_goals = fit_from_goals
     _clean(card)
     card.save_versioned(
         expected_version=expected_version,
@@ -253,6 +287,7 @@ def scorecard_update(
             "operations_weight",
             "contested_threshold",
             "disagreement_threshold",
+            "fit_from_goals",
         ],
     )
     if method_changed:
@@ -334,6 +369,7 @@ def rescore_all(workspace, progress=None, batch_size: int = 2000) -> int:
                 by_req[rid].append(domain.Score(keys[cid], str(uid), value))
         updates = []
         for pk, scores in by_req.items():
+            scores = _with_goal_fit(Requirement(pk=pk), card, criteria, scores)
             r = Requirement(pk=pk, **_derived(domain.evaluate(dcard, scores)))
             updates.append(r)
         Requirement.objects.bulk_update(updates, fields, batch_size=500)
@@ -347,6 +383,7 @@ def scoring_panel(ctx: WorkspaceAccess, requirement: Requirement) -> dict:
     card, criteria = scorecard_for(ctx.workspace)
     by_criterion = scores_of(requirement, criteria)
     me = ctx.membership.user_id
+    derived = derives_fit(card, criteria)
     lenses = []
     for lens in (domain.Lens.PRODUCT, domain.Lens.OPERATIONS):
         rows = []
@@ -354,7 +391,11 @@ def scoring_panel(ctx: WorkspaceAccess, requirement: Requirement) -> dict:
             scores = by_criterion.get(c.pk, [])
             mine = next((s.value for s in scores if s.scorer_id == me), None)
             mean = sum(s.value for s in scores) / len(scores) if scores else None
-            rows.append({"criterion": c, "scores": scores, "mine": mine, "mean": mean})
+            row = {"criterion": c, "scores": scores, "mine": mine, "mean": mean}
+            if derived is not None and c.pk == derived.pk:
+                fit = _with_goal_fit(requirement, card, criteria, [])[-1].value
+                row.update(scores=[], mine=None, mean=fit, derived=True)
+            rows.append(row)
         lenses.append(
             {
                 "lens": lens.value,

@@ -312,6 +312,7 @@ def scorecard(request, ctx):
             "operations_weight",
             "contested_threshold",
             "disagreement_threshold",
+            "fit_from_goals",
             "version",
         )
     }

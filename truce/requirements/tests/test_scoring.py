@@ -197,3 +197,44 @@ def test_detail_page_offers_only_the_readers_lens(alice, olivia, req):
     assert 'id="score-ux_impact"' in body and 'id="score-reach"' not in body
     body = client_for(olivia).get(url).content.decode()
     assert 'id="score-reach"' in body and 'id="score-ux_impact"' not in body
+
+
+def test_strategic_fit_can_follow_linked_key_results(
+    admin, alice, lena, req, workspace, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from truce.goals import services as goals
+
+    ctx = access_workspace(lena, "spark")
+    card, _ = scoring.scorecard_for(workspace)
+    with django_capture_on_commit_callbacks(execute=True):
+        scoring.scorecard_update(
+            ctx=ctx,
+            expected_version=card.version,
+            method="weighted",
+            product_weight=0.5,
+            operations_weight=0.5,
+            contested_threshold=0.3,
+            disagreement_threshold=0.4,
+            fit_from_goals=True,
+        )
+    with pytest.raises(ValidationFailed) as exc:
+        scoring.scores_set(
+            ctx=access_workspace(alice, "spark"), requirement=req, values={"strategic_fit": 9}
+        )
+    assert "strategic_fit" in exc.value.fields
+    today = date.today()
+    period = goals.period_create(
+        ctx=ctx, name="Q", start=today.replace(day=1), end=today.replace(day=28)
+    )
+    objective = goals.objective_create(ctx=ctx, period=period, title="GMV", side="joint")
+    kr = goals.key_result_create(ctx=ctx, objective=objective, title="GMV", baseline=0, target=10)
+    goals.link_add(ctx=ctx, key_result=kr, requirement=req)
+    req.refresh_from_db()
+    assert req.product_score is not None  # strategic fit alone now scores the product lens
+    body = client_for(alice).get(reverse("requirements:detail", args=["spark", req.number]))
+    assert "from linked key results" in body.content.decode()
+    goals.link_remove(ctx=ctx, key_result=kr, requirement=req)
+    req.refresh_from_db()
+    assert req.product_score == 0  # no linked key result: no strategic fit
