@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from truce.domain.optimiser.evaluate import EPS, closures, make_plan
+from truce.domain.optimiser.evaluate import EPS, closures, make_plan, violations
 from truce.domain.optimiser.highs import Result, ReusableModel
 from truce.domain.optimiser.model import Plan, Problem, Weights
 from truce.domain.optimiser.solve import SolveOptions, _encode, _formulate, _reduce
@@ -357,8 +357,14 @@ def pareto(
     started = time.perf_counter()
     sweep = _Sweep(problem, time_limit, gap)
     if sweep.model.highs is None:
-        if sweep.model.reduced is not None and sweep.model.reduced.columns == []:
-            only = sweep.model.plan(set(sweep.model.reduced.fixed_in), True, 0.0)
+        fixed = set(sweep.model.reduced.fixed_in) if sweep.model.reduced is not None else set()
+        # With no free column the only plan is the fixed one, if it fits at all.
+        if (
+            sweep.model.reduced is not None
+            and sweep.model.reduced.columns == []
+            and not (violations(sweep.model.problem, fixed))
+        ):
+            only = sweep.model.plan(fixed, True, 0.0)
             point = ParetoPoint(only.values["product"], only.values["operations"], True, only)
             return ParetoFront((point,), True, time.perf_counter() - started)
         return ParetoFront((), True, time.perf_counter() - started)
