@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from truce.goals.models import Direction, GoalSide, Objective
 from truce.goals.services import quarter_bounds
@@ -78,7 +79,9 @@ class KeyResultForm(_OwnerMixin, forms.Form):
     title = forms.CharField(label=_("Metric"), max_length=200)
     unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
     baseline = forms.FloatField(label=_("Baseline"), min_value=-1e12, max_value=1e12)
-    target = forms.FloatField(label=_("Target"), min_value=-1e12, max_value=1e12)
+    target = forms.FloatField(
+        label=pgettext_lazy("key result", "Target"), min_value=-1e12, max_value=1e12
+    )
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=100, initial=1)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from truce.accounts.models import Workspace
 from truce.core.models import TimeStamped, Versioned
@@ -131,7 +132,7 @@ class KeyResult(Versioned):
     title = models.CharField(_("metric"), max_length=200)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     baseline = models.FloatField(_("baseline"))
-    target = models.FloatField(_("target"))
+    target = models.FloatField(pgettext_lazy("key result", "target"))
     current = models.FloatField(_("current"))
     direction = models.CharField(
         _("direction"), max_length=4, choices=Direction.choices, default=Direction.UP
