@@ -121,7 +121,12 @@ def board_columns(workspace, q: str = "") -> list[dict]:
         from truce.requirements.search import search_requirements
 
         base = search_requirements(base, workspace, q)
-    counts = _capped_counts(base, [s.value for s in BOARD_ORDER])
+    if q:  # a search result is already narrow: one grouped count runs the search once
+        from django.db.models import Count
+
+        counts = dict(base.values_list("status").annotate(n=Count("*")).order_by())
+    else:
+        counts = _capped_counts(base, [s.value for s in BOARD_ORDER])
     cards = base.filter(pk__in=_top_ids(base, [s.value for s in BOARD_ORDER if counts.get(s)]))
     by_status: dict[str, list] = {}
     for r in cards.select_related("owner").order_by(*SORTS["priority"]):
