@@ -8,8 +8,26 @@ from ninja import NinjaAPI
 
 from truce.api import errors
 from truce.api.auth import AUTH
+from truce.api.parser import NulSafeParser, NulText
 
-api = NinjaAPI(
+
+class TruceAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Ninja drops each error's input; note first which inputs held NUL characters, so the
+        message can say so instead of a generic "enter text"."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        nul = [
+            isinstance(i.get("input"), NulText)
+            for context in error_contexts
+            for i in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, was_nul in zip(error.errors, nul, strict=False):
+            if was_nul:
+                item["type"] = "string_nul"
+        return error
+
+
+api = TruceAPI(
     title="Truce API",
     version="1",
     description=(
@@ -20,6 +38,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    parser=NulSafeParser(),
     # Swagger UI sets inline styles; the docs page alone may use them.
     docs_decorator=csp_update({"style-src": [SELF, "'unsafe-inline'"]}),
 )

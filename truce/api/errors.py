@@ -29,6 +29,8 @@ def _field_name(loc) -> str:
 
 
 def _pydantic_message(err: dict) -> str:
+    if err.get("type") == "string_nul":
+        return str(_("Null characters are not allowed."))
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     messages = {

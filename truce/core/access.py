@@ -37,7 +37,7 @@ class WorkspaceAccess:
 
 def access_workspace(user, slug: str, *, write: bool = False, admin: bool = False):
     """Return ``WorkspaceAccess`` for ``slug`` or raise NotFound / PermissionDenied."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or "\x00" in slug:  # PostgreSQL refuses NUL in a query
         raise NotFound()
     membership = (
         Membership.objects.select_related("workspace")

@@ -176,3 +176,15 @@ def test_openapi_document_is_public(db):
     r = Client().get("/api/v1/openapi.json")
     assert r.status_code == 200
     assert "/api/v1/workspaces/{slug}/members" in r.json()["paths"]
+
+
+def test_nul_characters_are_a_422_not_a_500(alice):
+    api = bearer(alice)
+    r = api.post(
+        "/api/v1/workspaces", {"name": "a", "slug": "\x00x"}, content_type="application/json"
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"]["slug"] == ["Null characters are not allowed."]
+    assert api.get("/api/v1/workspaces/sp%00ark").status_code == 404
+    r = api.get("/api/v1/workspaces/spark/requirements", {"q": "a\x00"})
+    assert r.status_code == 422
