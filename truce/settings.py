@@ -69,6 +69,13 @@ INSTALLED_APPS = [
     "truce.customers",
     "truce.responsibilities",
     "truce.goals",
+    "truce.discussion",
+    "truce.integrations",
+    "truce.glossary",
+    "truce.meetings",
+    "truce.resources",
+    "truce.planning",
+    "truce.interop",
 ]
 
 MIDDLEWARE = [

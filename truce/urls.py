@@ -14,6 +14,13 @@ urlpatterns = [
     path("", include("truce.customers.urls")),
     path("", include("truce.responsibilities.urls")),
     path("", include("truce.goals.urls")),
+    path("", include("truce.discussion.urls")),
+    path("", include("truce.integrations.urls")),
+    path("", include("truce.glossary.urls")),
+    path("", include("truce.meetings.urls")),
+    path("", include("truce.resources.urls")),
+    path("", include("truce.planning.urls")),
+    path("", include("truce.interop.urls")),
 ]
 
 handler403 = "truce.core.views.error_403"

@@ -46,6 +46,8 @@ errors.install(api)
 
 
 def _mount() -> None:
+    from importlib import import_module
+
     from truce.accounts.api import router as accounts_router
     from truce.customers.api import router as customers_router
     from truce.goals.api import router as goals_router
@@ -57,6 +59,13 @@ def _mount() -> None:
     api.add_router("/", customers_router)
     api.add_router("/", responsibilities_router)
     api.add_router("/", goals_router)
+    api.add_router("/", import_module("truce.discussion.api").router)
+    api.add_router("/", import_module("truce.integrations.api").router)
+    api.add_router("/", import_module("truce.glossary.api").router)
+    api.add_router("/", import_module("truce.meetings.api").router)
+    api.add_router("/", import_module("truce.resources.api").router)
+    api.add_router("/", import_module("truce.planning.api").router)
+    api.add_router("/", import_module("truce.interop.api").router)
 
 
 _mount()

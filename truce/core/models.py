@@ -83,3 +83,37 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}#{self.subject_id} {self.verb}"
+
+
+class DomainEvent(models.Model):
+    """Something that happened in a workspace, recorded in the same transaction as the change.
+
+    ``truce.core.events.emit`` writes it; after commit a task hands it to every subscriber
+    (in-app notifications, chat robots, outgoing webhooks). Subscribers keep their own
+    delivery records keyed by the event id, so a retried dispatch never sends twice.
+    """
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=64)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.title}"

@@ -45,6 +45,7 @@ PERSONAS = [
 WORKSPACES = [
     {
         "slug": "spark",
+        "language": "zh-hans",
         "name": "星火电商 · 增长与体验",
         "description": "产品与运营共同规划：需求池、活动、季度 OKR。\n"
         "Product and operations of Spark Commerce plan the quarter together.",
@@ -64,6 +65,7 @@ WORKSPACES = [
     },
     {
         "slug": "northwind",
+        "language": "en",
         "name": "Northwind Growth",
         "description": "An English-speaking team: product and growth marketing.",
         "requirements": NORTHWIND_REQUIREMENTS,
@@ -111,7 +113,29 @@ def _workspace(spec: dict, users: dict[str, User]) -> Workspace:
             users[username].last_workspace = ws
             users[username].save(update_fields=["last_workspace"])
     _requirements(ws, spec, users)
+    _app_seeds(ws, spec, users)
     return ws
+
+
+def _app_seeds(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
+    """Each app may add its demo data in ``truce/<app>/seed.py``: ``seed(ws, spec, users)``,
+    called in INSTALLED_APPS order after the requirements, goals and scores exist. A seeder must
+    be idempotent (running ``truce seed`` twice adds nothing) and write through the services.
+    ``spec["language"]`` tells which language the workspace's content is in ("zh-hans"/"en")."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("truce."):
+            continue
+        try:
+            module = import_module(f"{config.name}.seed")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.seed":
+                raise
+            continue
+        module.seed(ws, spec, users)
 
 
 def _requirements(ws: Workspace, spec: dict, users: dict[str, User]) -> None:
