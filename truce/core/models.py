@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +86,33 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}#{self.subject_id} {self.verb}"
+
+    def labelled_changes(self) -> list[FieldChange]:
+        """``changes`` with each key shown as its field's translated name (keys that are not
+        model fields, like "RACI · Build", are already labels)."""
+        from django.apps import apps
+        from django.core.exceptions import FieldDoesNotExist
+        from django.utils.text import capfirst
+
+        model = next(
+            (m for m in apps.get_models() if m._meta.model_name == self.subject_type), None
+        )
+        out = []
+        for key, pair in self.changes.items():
+            label = key
+            if model is not None:
+                with suppress(FieldDoesNotExist):
+                    label = capfirst(model._meta.get_field(key).verbose_name)
+            old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            out.append(FieldChange(key, str(label), old, new))
+        return out
+
+
+class FieldChange(NamedTuple):
+    key: str
+    label: str
+    old: object
+    new: object
 
 
 class DomainEvent(models.Model):
