@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from truce.core.errors import PreconditionFailed
 
@@ -58,7 +59,7 @@ class ChangeRecord(models.Model):
     """One change to a work item: who, what, before and after. Written by services only."""
 
     class Verb(models.TextChoices):
-        CREATED = "created", _("created")
+        CREATED = "created", pgettext_lazy("history verb", "created")
         UPDATED = "updated", _("changed")
         STATUS = "status", _("moved")
         SCORED = "scored", _("scored")

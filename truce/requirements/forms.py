@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from truce.accounts.models import Side
 from truce.requirements.models import Kind, Requirement, Status
@@ -26,7 +27,9 @@ class RequirementForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices, initial=Kind.FEATURE)
     origin_side = forms.ChoiceField(label=_("Origin"), choices=Side.choices)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("requirement", "Owner"), queryset=None, required=False
+    )
     parent = forms.IntegerField(label=_("Parent requirement (number)"), required=False, min_value=1)
     tags = forms.CharField(
         label=_("Tags"),
@@ -100,7 +103,7 @@ class FilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
-    owner = forms.IntegerField(label=_("Owner"), required=False)
+    owner = forms.IntegerField(label=pgettext_lazy("requirement", "Owner"), required=False)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
     side = forms.ChoiceField(
         label=_("Origin"), choices=[("", _("Any side")), *Side.choices], required=False

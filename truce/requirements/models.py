@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from truce.accounts.models import Side, Workspace
 from truce.core.models import TimeStamped, Versioned
@@ -78,7 +79,7 @@ class Requirement(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_requirements",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("requirement", "owner"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from truce.accounts.models import Membership, Workspace
@@ -25,7 +25,7 @@ from truce.domain import raci
 
 
 class WorkType(models.TextChoices):
-    FEATURE = raci.WorkType.FEATURE.value, _("Feature")
+    FEATURE = raci.WorkType.FEATURE.value, pgettext_lazy("RACI work type", "Feature")
     CAMPAIGN = raci.WorkType.CAMPAIGN.value, _("Campaign")
     LAUNCH = raci.WorkType.LAUNCH.value, _("Launch")
 
