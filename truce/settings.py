@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "truce.resources",
     "truce.planning",
     "truce.interop",
+    "truce.launches",
+    "truce.conflicts",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("truce.resources.urls")),
     path("", include("truce.planning.urls")),
     path("", include("truce.interop.urls")),
+    path("", include("truce.launches.urls")),
+    path("", include("truce.conflicts.urls")),
 ]
 
 handler403 = "truce.core.views.error_403"

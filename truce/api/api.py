@@ -66,6 +66,8 @@ def _mount() -> None:
     api.add_router("/", import_module("truce.resources.api").router)
     api.add_router("/", import_module("truce.planning.api").router)
     api.add_router("/", import_module("truce.interop.api").router)
+    api.add_router("/", import_module("truce.launches.api").router)
+    api.add_router("/", import_module("truce.conflicts.api").router)
 
 
 _mount()

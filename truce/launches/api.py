@@ -1,0 +1,7 @@
+"""API of launches."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["launches"])
