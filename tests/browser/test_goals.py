@@ -50,7 +50,7 @@ def test_three_sign_then_an_edit_reopens(page, kr):
     page.goto(url)
     assert page.inner_text("#signoff-status") == "reopened"
     changes = page.inner_text("#changes-since")
-    assert "target" in changes and "25" in changes
+    assert "Target" in changes and "25" in changes
 
 
 def test_key_result_chart_draws_with_local_plotly(page, kr):

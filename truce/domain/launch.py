@@ -165,6 +165,16 @@ def warnings(
                     f"({when}).",
                     f"活动“{c.name}”{c.starts} 开始，早于“{feature}”发布（{when}）。",
                 ))  # fmt: skip
+    named = {c.name for c in campaigns}
+    for m in milestones:  # campaign starts planned as milestones only
+        alone = m.kind == MilestoneKind.CAMPAIGN_START and m.name not in named
+        if alone and release is not None and m.when < release:
+            label = m.name or NAMES[m.kind][0]
+            found.append(Warning(
+                "campaign_before_release",
+                f"Campaign “{label}” starts {m.when}, before the release ({release}).",
+                f"活动“{m.name or NAMES[m.kind][1]}”{m.when} 开始，早于发布（{release}）。",
+            ))  # fmt: skip
     if campaigns and release is None:
         found.append(Warning(
             "release_missing",

@@ -98,3 +98,24 @@ def test_transitions():
     assert launch.can_move("go", "launched")
     assert not launch.can_move("launched", "cancelled")
     assert launch.can_move("cancelled", "planning")
+
+
+def test_a_campaign_start_milestone_alone_is_checked_too():
+    found = launch.warnings(
+        target=D(2026, 12, 12),
+        milestones=[
+            Milestone(MilestoneKind.RELEASE, D(2026, 12, 10)),
+            Milestone(MilestoneKind.CAMPAIGN_START, D(2026, 12, 9), "预热"),
+        ],
+    )
+    assert codes(found) == ["campaign_before_release"] and "预热" in found[0].message_zh
+    # the same campaign given as a campaign is reported once, not twice
+    twice = launch.warnings(
+        target=D(2026, 12, 12),
+        milestones=[
+            Milestone(MilestoneKind.RELEASE, D(2026, 12, 10)),
+            Milestone(MilestoneKind.CAMPAIGN_START, D(2026, 12, 9), "预热"),
+        ],
+        campaigns=[CampaignDates("预热", D(2026, 12, 9), None, [("x", None)])],
+    )
+    assert codes(twice) == ["campaign_before_release"]
