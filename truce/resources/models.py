@@ -8,14 +8,14 @@ so a pool's capacity and an item's demand meet on ``(pool, start)``: exactly the
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from truce.accounts.models import Workspace
-from truce.core.models import TimeStamped, Versioned
+from truce.core.models import Versioned
 
 
 class PoolKind(models.TextChoices):
@@ -106,6 +106,17 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("campaign status", "Cancelled")
 
 
+SCORE_RANGE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_workspace(self, workspace) -> CampaignQuerySet:
+        return self.filter(workspace=workspace)
+
+    def open(self) -> CampaignQuerySet:
+        return self.exclude(status__in=[CampaignStatus.DONE, CampaignStatus.CANCELLED])
+
+
 class Campaign(Versioned):
     """An operations initiative. It needs the features it promotes (a coupling in plans)."""
 
@@ -142,8 +153,12 @@ class Campaign(Versioned):
         validators=[MinValueValidator(0)],
     )
     # The operations lens (0–10, like a requirement's lens scores); product may add its view.
-    operations_score = models.FloatField(_("operations lens"), null=True, blank=True)
-    product_score = models.FloatField(_("product lens"), null=True, blank=True)
+    operations_score = models.FloatField(
+        _("operations lens"), null=True, blank=True, validators=SCORE_RANGE
+    )
+    product_score = models.FloatField(
+        _("product lens"), null=True, blank=True, validators=SCORE_RANGE
+    )
     promotes = models.ManyToManyField(
         "requirements.Requirement",
         blank=True,
@@ -153,6 +168,8 @@ class Campaign(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -171,9 +188,14 @@ class Campaign(Versioned):
     def __str__(self) -> str:
         return f"C{self.number} {self.title}"
 
+    @property
+    def ref(self) -> str:
+        return f"C{self.number}"
 
-class Demand(TimeStamped):
-    """What a requirement or a campaign needs from a pool in one period."""
+
+class Demand(Versioned):
+    """What a requirement or a campaign needs from a pool in one period (``start`` is the
+    first day of one of the pool's periods)."""
 
     pool = models.ForeignKey(ResourcePool, on_delete=models.CASCADE, related_name="demands")
     start = models.DateField(_("period"))
@@ -190,6 +212,7 @@ class Demand(TimeStamped):
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="demands"
     )
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["pool", "start"]
