@@ -103,7 +103,8 @@ class ChangeRecord(models.Model):
             label = key
             if model is not None:
                 with suppress(FieldDoesNotExist):
-                    label = capfirst(model._meta.get_field(key).verbose_name)
+                    name = getattr(model._meta.get_field(key), "verbose_name", None)
+                    label = capfirst(name) if name else key  # a reverse relation has none
             old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             out.append(FieldChange(key, str(label), old, new))
         return out

@@ -1,0 +1,54 @@
+"""Discussion in a real browser, in zh-Hans: alice mentions olivia through the autocomplete;
+olivia sees the unread badge and the notification, and opens it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from truce.core.access import access_workspace
+from truce.requirements import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def req(alice, olivia, workspace):
+    for user in (alice, olivia):
+        user.language = "zh-hans"
+        user.display_name = {"alice": "李爱丽", "olivia": "欧阳丽娜"}[user.username]
+        user.save(update_fields=["language", "display_name"])
+    return services.requirement_create(
+        ctx=access_workspace(alice, "spark"), title="会员积分抵扣运费"
+    )
+
+
+def test_mention_via_autocomplete_reaches_olivias_inbox(page, req):
+    sign_in(page, "alice")
+    page.goto(f"/w/spark/requirements/{req.number}/")
+    assert page.get_attribute("html", "lang") == "zh-hans"
+    box = page.locator(".comment-form textarea")
+    box.click()
+    box.press_sequentially("运营这边怎么看？@欧阳")
+    option = page.locator(".mention-list [role=option]").first
+    option.wait_for()
+    assert "@olivia" in option.inner_text() and "欧阳丽娜" in option.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("Enter")  # the keyboard picks the highlighted member
+    assert box.input_value() == "运营这边怎么看？@olivia "
+    box.press_sequentially("请确认活动时间")
+    page.click(".comment-form button[type=submit]")
+    page.locator(".comment .mention").first.wait_for()
+    assert "请确认活动时间" in page.inner_text(".comments")
+
+    page.context.clear_cookies()
+    sign_in(page, "olivia")
+    assert page.inner_text("#inbox-unread").strip().endswith("1")
+    page.click("#inbox-link")
+    item = page.locator(".notification.is-unread")
+    assert item.count() == 1 and "会员积分抵扣运费" in item.inner_text()
+    assert "请确认活动时间" in item.inner_text()
+    with page.expect_navigation():
+        item.locator(".notification-open button").click()
+    assert f"/requirements/{req.number}/" in page.url
+    assert page.locator("#inbox-unread").count() == 0
