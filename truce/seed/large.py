@@ -94,6 +94,10 @@ def seed_large(
         with transaction.atomic(), _fast_session(), fts_bulk_load([Requirement, Feedback]):
             gen = _Generator(random.Random(seed), _workspace(slug), size, batch, bar)
             gen.run()
+            from truce.seed.large_resources import seed_large_resources
+
+            # 6 pools × 3 months, campaigns and demands: the scenario planner's load
+            seed_large_resources(gen.workspace, random.Random(seed))
         bar.advance()
         with connection.cursor() as cursor:
             # Fresh statistics for the planner; on PostgreSQL VACUUM also sets the visibility
