@@ -154,6 +154,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Outgoing webhooks and chat robots: private/loopback targets are refused unless allowed here
+# (DEBUG allows them too); each HTTP call gives up after this many seconds.
+TRUCE_WEBHOOKS_ALLOW_PRIVATE = env_bool("TRUCE_WEBHOOKS_ALLOW_PRIVATE", False)
+TRUCE_WEBHOOKS_TIMEOUT = env_int("TRUCE_WEBHOOKS_TIMEOUT", 5)
+
 # Tasks: database queue; `truce worker` runs it. Tests swap in the immediate backend.
 TASKS = {
     "default": {

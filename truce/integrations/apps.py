@@ -6,3 +6,8 @@ class IntegrationsConfig(AppConfig):
     name = "truce.integrations"
     label = "integrations"
     verbose_name = _("Chat robots and outgoing webhooks")
+
+    def ready(self) -> None:
+        from truce.core import events
+
+        events.subscribe("*", "truce.integrations.dispatch.on_event")
