@@ -34,8 +34,8 @@ def access_milestone(ctx: WorkspaceAccess, launch: Launch, milestone_id: int) ->
     return found
 
 
-def access_item(ctx: WorkspaceAccess, launch: Launch, item_id: int) -> ReadinessItem:
-    found = ReadinessItem.objects.filter(launch=launch, pk=item_id).first()
+def access_item(ctx: WorkspaceAccess, launch: Launch, check_id: int) -> ReadinessItem:
+    found = ReadinessItem.objects.filter(launch=launch, pk=check_id).first()
     if found is None:
         raise NotFound()
     found.launch = launch

@@ -241,18 +241,18 @@ def checklist_apply(request, slug: str, launch_number: int, payload: ChecklistIn
     return [_item_out(i) for i in launch.checklist.select_related("owner")]
 
 
-@router.patch(ONE + "/checklist/{item_id}", response={200: ItemOut, **WRITE_ERRORS})
+@router.patch(ONE + "/checklist/{check_id}", response={200: ItemOut, **WRITE_ERRORS})
 def item_update(
     request,
     response: HttpResponse,
     slug: str,
     launch_number: int,
-    item_id: int,
+    check_id: int,
     payload: ItemPatch,
     if_match: str | None = Header(None, alias="If-Match"),
 ):
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
-    item = access_item(ctx, launch, item_id)
+    item = access_item(ctx, launch, check_id)
     version = version_from_if_match(if_match, pk=item.pk)
     data = payload.dict(exclude_unset=True)
     if "owner_id" in data:
@@ -265,10 +265,10 @@ def item_update(
     return _item_out(item)
 
 
-@router.delete(ONE + "/checklist/{item_id}", response={204: None, **WRITE_ERRORS})
-def item_delete(request, slug: str, launch_number: int, item_id: int):
+@router.delete(ONE + "/checklist/{check_id}", response={204: None, **WRITE_ERRORS})
+def item_delete(request, slug: str, launch_number: int, check_id: int):
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
-    services.item_delete(ctx=ctx, item=access_item(ctx, launch, item_id))
+    services.item_delete(ctx=ctx, item=access_item(ctx, launch, check_id))
     return Status(204, None)
 
 

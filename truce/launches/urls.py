@@ -23,8 +23,8 @@ urlpatterns = [
     ),
     path(ONE + "checklist/apply/", views.checklist_apply, name="checklist_apply"),
     path(ONE + "checklist/", views.item_add, name="item_add"),
-    path(ONE + "checklist/<int:item_id>/toggle/", views.item_toggle, name="item_toggle"),
-    path(ONE + "checklist/<int:item_id>/delete/", views.item_delete, name="item_delete"),
+    path(ONE + "checklist/<int:check_id>/toggle/", views.item_toggle, name="item_toggle"),
+    path(ONE + "checklist/<int:check_id>/delete/", views.item_delete, name="item_delete"),
     path(ONE + "vote/", views.vote, name="vote"),
     path(ONE + "review/", views.review, name="review"),
 ]

@@ -243,10 +243,10 @@ def item_add(request, slug, launch_number):
 
 @login_required
 @require_POST
-def item_toggle(request, slug, launch_number, item_id):
+def item_toggle(request, slug, launch_number, check_id):
     """Tick or untick a checklist item; htmx swaps the readiness section."""
     ctx, launch = _launch(request, slug, launch_number, write=True)
-    item = _child(access.access_item, ctx, launch, item_id)
+    item = _child(access.access_item, ctx, launch, check_id)
     error, status = None, 200
     try:
         services.item_update(
@@ -267,9 +267,9 @@ def item_toggle(request, slug, launch_number, item_id):
 
 @login_required
 @require_POST
-def item_delete(request, slug, launch_number, item_id):
+def item_delete(request, slug, launch_number, check_id):
     ctx, launch = _launch(request, slug, launch_number, write=True)
-    item = _child(access.access_item, ctx, launch, item_id)
+    item = _child(access.access_item, ctx, launch, check_id)
     services.item_delete(ctx=ctx, item=item)
     return _back(launch, "readiness")
 

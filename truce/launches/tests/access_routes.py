@@ -33,8 +33,8 @@ OPERATIONS: dict = {
     f"DELETE {B}/{{launch_number}}/milestones/{{milestone_id}}": "write",
     f"POST {B}/{{launch_number}}/checklist": "write",
     f"POST {B}/{{launch_number}}/checklist/apply": "write",
-    f"PATCH {B}/{{launch_number}}/checklist/{{item_id}}": "write",
-    f"DELETE {B}/{{launch_number}}/checklist/{{item_id}}": "write",
+    f"PATCH {B}/{{launch_number}}/checklist/{{check_id}}": "write",
+    f"DELETE {B}/{{launch_number}}/checklist/{{check_id}}": "write",
     f"POST {B}/{{launch_number}}/votes": "write",
     f"GET {B}/{{launch_number}}/review": "read",
     f"PUT {B}/{{launch_number}}/review": "write",
@@ -50,7 +50,7 @@ def world(ctx, base: dict) -> dict:
     return {
         "launch_number": launch.number,
         "milestone_id": launch.milestones.first().pk,
-        "item_id": launch.checklist.first().pk,
+        "check_id": launch.checklist.first().pk,
     }
 
 

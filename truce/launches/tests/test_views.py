@@ -52,7 +52,7 @@ def test_checklist_toggle_with_htmx_and_vote_flow(alice, olivia, lena, launch):
     c = client_for(alice)
     for item in launch.checklist.all():
         body = {"version": item.version, "done": "on"}
-        r = c.post(url("item_toggle", launch, item=item.pk), body, HTTP_HX_REQUEST="true")
+        r = c.post(url("item_toggle", launch, check=item.pk), body, HTTP_HX_REQUEST="true")
         assert r.status_code == 200 and 'id="readiness"' in r.content.decode()
     assert "100%" in r.content.decode()
     c.post(url("move", launch), {"status": "ready_for_review", "version": launch.version})
