@@ -233,7 +233,23 @@ def scores_set(
             verb=ChangeRecord.Verb.SCORED,
             changes=changes,
         )
-    return requirement_rescore(requirement, card, criteria)
+    evaluation = requirement_rescore(requirement, card, criteria)
+    if changes:
+        from django.urls import reverse
+
+        from truce.core import events
+
+        events.emit(
+            workspace=ctx.workspace,
+            kind="requirement.scored",
+            actor=actor,
+            subject=requirement,
+            title=requirement.title,
+            url=reverse("requirements:detail", args=[ctx.workspace.slug, requirement.number]),
+            data={"number": requirement.number, "contested": requirement.contested,
+                  "scores": changes},
+        )  # fmt: skip
+    return evaluation
 
 
 def scores_of(requirement: Requirement, criteria: list[Criterion]) -> dict[int, list[Score]]:

@@ -1,0 +1,297 @@
+"""The collaboration-health dashboard: each measure of ``truce.domain.health`` over the last
+weeks, read from the records the other modules keep. A fixed number of queries whatever the
+size of the workspace (each reads one table over the window, in bulk).
+
+Two measures cannot be rebuilt from history — the share of contested items and the capacity
+split — so ``snapshot`` records them once a week (the dashboard takes this week's snapshot
+when it is shown; past weeks come from earlier snapshots).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from io import BytesIO
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from truce.domain import health, okr
+
+WEEKS = 12
+_CLOSED = ("released", "reviewed", "rejected")
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: object
+    definition: object
+    unit: str  # "days", "hours", "share", "count"
+
+
+MEASURES = (
+    Measure("proposal_to_decision", gettext_lazy("Time from proposal to decision"),
+            gettext_lazy("Median days from a requirement's creation to the first time it was "
+                         "accepted or rejected, in the week of that decision."), "days"),
+    Measure("contested_share", gettext_lazy("Share of contested items"),
+            gettext_lazy("Open, scored requirements whose product and operations lenses "
+                         "disagree, as a share of all open scored requirements (weekly "
+                         "snapshot)."), "share"),
+    Measure("escalations", gettext_lazy("Escalations"),
+            gettext_lazy("Conflicts escalated to leadership in the week."), "count"),
+    Measure("escalation_to_decision", gettext_lazy("Escalation to decision"),
+            gettext_lazy("Median days from escalation to the decision that closed the "
+                         "conflict, in the week of the decision."), "days"),
+    Measure("launch_on_time", gettext_lazy("Launches on time"),
+            gettext_lazy("Share of launches due in the week that launched on or before their "
+                         "target date; a launch due and not launched counts as late."), "share"),
+    Measure("readiness", gettext_lazy("Readiness completion"),
+            gettext_lazy("Share of readiness checklist items done, on launches due in the "
+                         "week."), "share"),
+    Measure("key_result_progress", gettext_lazy("Key-result progress"),
+            gettext_lazy("Mean progress of the key results of the periods running that week, "
+                         "from the latest check-in of each on or before the week's end."),
+            "share"),
+    Measure("action_completion", gettext_lazy("Action items done on time"),
+            gettext_lazy("Share of action items due in the week that were done by their due "
+                         "date."), "share"),
+    Measure("cross_side_response", gettext_lazy("Cross-side response time"),
+            gettext_lazy("Median hours until someone of the other side answers in a comment "
+                         "thread, in the week of the first comment."), "hours"),
+)  # fmt: skip
+
+CAPACITY_DEFINITION = gettext_lazy(
+    "Per side, the share of demand on resource pools: planned is the demand of scheduled "
+    "requirements and campaigns, used is the demand of work in progress or done. Product "
+    "work is requirements raised by product; operations work is campaigns and requirements "
+    "raised by operations."
+)
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def contested_share(workspace) -> float | None:
+    from truce.requirements.models import Requirement
+
+    scored = Requirement.objects.filter(
+        workspace=workspace, product_score__isnull=False, operations_score__isnull=False
+    ).exclude(status__in=_CLOSED)
+    total = scored.count()
+    return round(scored.filter(contested=True).count() / total, 4) if total else None
+
+
+def capacity_rows(workspace) -> list[tuple[str, float, float]]:
+    """(side, planned, used) per demand row, by the side the work comes from."""
+    from truce.resources.models import Demand
+
+    planned_r, used_r = ("scheduled",), ("in_progress", "released", "reviewed")
+    planned_c, used_c = ("scheduled",), ("running", "done")
+    rows = []
+    demands = Demand.objects.filter(pool__workspace=workspace).filter(
+        Q(requirement__status__in=planned_r + used_r) | Q(campaign__status__in=planned_c + used_c)
+    )
+    for amount, r_side, r_status, c_status in demands.values_list(
+        "amount", "requirement__origin_side", "requirement__status", "campaign__status"
+    ):
+        side = r_side or "operations"
+        status = r_status or c_status
+        planned = float(amount) if status in planned_r + planned_c else 0.0
+        rows.append((side, planned, float(amount) - planned))
+    return rows
+
+
+def snapshot(workspace, today: date | None = None):
+    """Record this week's contested share and capacity split (idempotent within the week)."""
+    from truce.conflicts.models import HealthSnapshot
+
+    today = today or timezone.localdate()
+    values = {
+        "contested_share": contested_share(workspace),
+        "capacity": health.capacity_share(capacity_rows(workspace)),
+    }
+    found, _created = HealthSnapshot.objects.update_or_create(
+        workspace=workspace, week=health.week_of(today), defaults={"values": values}
+    )
+    return found
+
+
+def dashboard(workspace, today: date | None = None, weeks: int = WEEKS) -> dict:
+    """Every measure per week (oldest first), with titles and definitions."""
+    from truce.conflicts.models import Conflict, HealthSnapshot
+
+    today = today or timezone.localdate()
+    span = health.weeks(today, weeks)
+    start = _aware(span[0])
+    current = snapshot(workspace, today)
+    snaps = {s.week: s.values for s in HealthSnapshot.objects.filter(
+        workspace=workspace, week__gte=span[0])}  # fmt: skip
+    snaps[current.week] = current.values
+    conflicts = list(
+        Conflict.objects.filter(workspace=workspace)
+        .filter(Q(escalated_at__gte=start) | Q(decided_at__gte=start))
+        .values_list("escalated_at", "decided_at")
+    )
+    series = {
+        "proposal_to_decision": health.proposal_to_decision(_decisions(workspace, start), span),
+        "contested_share": [snaps.get(w, {}).get("contested_share") for w in span],
+        "escalations": health.count_by_week([e for e, _d in conflicts if e and e >= start], span),
+        "escalation_to_decision": health.escalation_to_decision(
+            [(e, d) for e, d in conflicts if e], span
+        ),
+        "launch_on_time": health.launch_on_time(_launches(workspace, span), span, today),
+        "readiness": health.readiness(_readiness(workspace, span), span),
+        "key_result_progress": _kr_progress(workspace, span),
+        "action_completion": health.action_completion(_actions(workspace, span), span, today),
+        "cross_side_response": health.cross_side_response(_comments(workspace, start), span),
+    }
+    return {
+        "weeks": [w.isoformat() for w in span],
+        "measures": [
+            {"key": m.key, "title": str(m.title), "definition": str(m.definition),
+             "unit": m.unit, "values": series[m.key], "latest": _latest(series[m.key])}
+            for m in MEASURES
+        ],
+        "capacity": current.values.get("capacity", {}),
+        "capacity_definition": str(CAPACITY_DEFINITION),
+    }  # fmt: skip
+
+
+def _latest(values):
+    return next((v for v in reversed(values) if v is not None), None)
+
+
+def _decisions(workspace, start):
+    from truce.core.models import ChangeRecord
+    from truce.requirements.models import Requirement
+
+    first: dict[int, datetime] = {}
+    moves = ChangeRecord.objects.filter(
+        workspace=workspace, subject_type="requirement", verb="status", created_at__gte=start
+    ).order_by("created_at")
+    for subject_id, changes, at in moves.values_list("subject_id", "changes", "created_at"):
+        new = (changes.get("status") or [None, None])[-1] if isinstance(changes, dict) else None
+        if new in ("accepted", "rejected") and subject_id not in first:
+            first[subject_id] = at
+    created = dict(Requirement.objects.filter(pk__in=list(first)).values_list("pk", "created_at"))
+    return [(created[pk], at) for pk, at in first.items() if pk in created]
+
+
+def _launches(workspace, span):
+    from truce.launches.models import Launch
+
+    end = span[-1] + timedelta(days=6)
+    return list(
+        Launch.objects.filter(workspace=workspace, target_date__range=(span[0], end))
+        .exclude(status="cancelled")
+        .values_list("target_date", "launched_on")
+    )
+
+
+def _readiness(workspace, span):
+    from truce.launches.models import ReadinessItem
+
+    end = span[-1] + timedelta(days=6)
+    return list(
+        ReadinessItem.objects.filter(
+            launch__workspace=workspace, launch__target_date__range=(span[0], end)
+        )
+        .exclude(launch__status="cancelled")
+        .values_list("launch__target_date", "done")
+    )
+
+
+def _actions(workspace, span):
+    from truce.meetings.models import ActionItem
+
+    end = span[-1] + timedelta(days=6)
+    rows = ActionItem.objects.filter(workspace=workspace, due__range=(span[0], end)).exclude(
+        status="cancelled"
+    )
+    return [
+        (due, timezone.localtime(done).date() if done else None)
+        for due, done in rows.values_list("due", "completed_at")
+    ]
+
+
+def _comments(workspace, start):
+    from truce.accounts.models import Membership
+    from truce.discussion.models import Comment
+
+    sides = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "side"))
+    rows = Comment.objects.filter(workspace=workspace, created_at__gte=start).values_list(
+        "subject_type", "subject_id", "created_at", "author_id"
+    )
+    return [health.Comment(f"{t}:{i}", at, sides.get(author, "")) for t, i, at, author in rows]
+
+
+def _kr_progress(workspace, span):
+    from truce.goals.models import CheckIn, KeyResult
+
+    end = span[-1] + timedelta(days=6)
+    krs = list(
+        KeyResult.objects.filter(
+            workspace=workspace,
+            objective__period__start__lte=end,
+            objective__period__end__gte=span[0],
+        ).values_list("pk", "baseline", "target", "direction", "objective__period__start",
+                      "objective__period__end")
+    )  # fmt: skip
+    if not krs:
+        return [None] * len(span)
+    readings: dict[int, list[tuple[date, float]]] = {}
+    for kr_id, at, value in (
+        CheckIn.objects.filter(key_result_id__in=[k[0] for k in krs])
+        .order_by("created_at")
+        .values_list("key_result_id", "created_at", "value")
+    ):
+        readings.setdefault(kr_id, []).append((timezone.localtime(at).date(), value))
+    out = []
+    for week in span:
+        week_end = week + timedelta(days=6)
+        values = []
+        for pk, baseline, target, direction, p_start, p_end in krs:
+            if p_start > week_end or p_end < week:
+                continue
+            current = baseline
+            for day, value in readings.get(pk, []):
+                if day <= week_end:
+                    current = value
+            values.append(okr.progress(baseline, target, current, direction))
+        out.append(health.mean(values))
+    return out
+
+
+def to_excel(data: dict) -> bytes:
+    """The dashboard as a workbook: one sheet of weekly values, one of definitions. Text
+    cells are written as text (no formulas)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Weekly")[:31]
+    sheet.append([_("Measure"), *data["weeks"]])
+    for m in data["measures"]:
+        sheet.append([_safe(m["title"]), *[v if v is not None else "" for v in m["values"]]])
+    defs = book.create_sheet(_("Definitions")[:31])
+    defs.append([_("Measure"), _("Definition"), _("Unit")])
+    for m in data["measures"]:
+        defs.append([_safe(m["title"]), _safe(m["definition"]), m["unit"]])
+    defs.append([_safe(_("Capacity share by side")), _safe(data["capacity_definition"]), "share"])
+    cap = book.create_sheet(_("Capacity")[:31])
+    cap.append([_("Side"), _("Planned"), _("Used")])
+    for side, shares in sorted(data["capacity"].items()):
+        cap.append([side, shares["planned"], shares["used"]])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _safe(text) -> str:
+    """Text that a spreadsheet must not run as a formula."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
