@@ -460,12 +460,30 @@ def plan_sign(*, ctx: WorkspaceAccess, plan: PeriodPlan) -> PlanSignature:
 
 def _schedule(ctx: WorkspaceAccess, plan: PeriodPlan) -> dict:
     """Move the plan's requirements and campaigns to "scheduled"; report what cannot move."""
+
+    from truce.resources.services import watch_overcommitment
+
+    numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "requirement"]
+    requirements = list(Requirement.objects.filter(workspace=ctx.workspace, number__in=numbers))
+    numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "campaign"]
+    campaigns = list(Campaign.objects.filter(workspace=ctx.workspace, number__in=numbers))
+    # Scheduling can push a pool over its capacity: that is announced ("pool.overcommitted"),
+    # which flags the pool and opens a conflict.
+    with watch_overcommitment(
+        workspace=ctx.workspace,
+        actor=ctx.membership.user,
+        requirements=requirements,
+        campaigns=campaigns,
+    ):
+        return _schedule_items(ctx, requirements, campaigns)
+
+
+def _schedule_items(ctx: WorkspaceAccess, requirements, campaigns) -> dict:
     from truce.requirements.services import requirement_move
 
     report: dict[str, list] = {"moved": [], "already": [], "refused": []}
-    numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "requirement"]
     ahead = {Status.SCHEDULED, Status.IN_PROGRESS, Status.RELEASED, Status.REVIEWED}
-    for req in Requirement.objects.filter(workspace=ctx.workspace, number__in=numbers):
+    for req in requirements:
         if req.status in ahead:
             report["already"].append(req.ref)
             continue
@@ -476,8 +494,7 @@ def _schedule(ctx: WorkspaceAccess, plan: PeriodPlan) -> dict:
             report["refused"].append({"ref": req.ref, "reason": exc.message})
         else:
             report["moved"].append(req.ref)
-    numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "campaign"]
-    for campaign in Campaign.objects.filter(workspace=ctx.workspace, number__in=numbers):
+    for campaign in campaigns:
         _schedule_campaign(ctx, campaign, report)
     return report
 

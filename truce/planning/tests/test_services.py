@@ -193,3 +193,18 @@ def test_publish_needs_a_planning_period(ctx, world, django_capture_on_commit_ca
     run.refresh_from_db()
     with pytest.raises(ValidationFailed, match="planning period"):
         services.plan_publish(ctx=ctx, run=run)
+
+
+def test_an_agreed_plan_that_overcommits_a_pool_is_announced(ctx, run, olivia, lena, world):
+    from decimal import Decimal
+
+    from truce.resources.models import Capacity
+
+    dev, _budget = world["pools"]
+    plan = services.plan_publish(ctx=ctx, run=run)
+    # capacity shrank after the run: scheduling the plan now over-commits the pool
+    Capacity.objects.filter(pool=dev).update(amount=Decimal(5))
+    for user in (ctx.membership.user, olivia, lena):
+        _sign(user, plan)
+    (event,) = DomainEvent.objects.filter(kind="pool.overcommitted")
+    assert event.data["pool_id"] == dev.pk
