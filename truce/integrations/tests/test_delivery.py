@@ -179,7 +179,8 @@ def test_test_message_is_sent_to_a_disabled_endpoint(receiver, make_endpoint, se
     delivery = send(services.endpoint_test, ctx=admin_ctx, endpoint=endpoint)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED
-    assert "is set up" in receiver.requests[0].json()["markdown"]["content"]
+    content = receiver.requests[0].json()["markdown"]["content"]
+    assert "已配置成功" in content and "[查看](" in content  # the endpoint speaks Chinese
 
 
 # Platform answers -------------------------------------------------------------------------
