@@ -1,4 +1,5 @@
-"""The ``truce`` command: demo, serve, worker, seed, createadmin, nrp and Django's own commands."""
+"""The ``truce`` command: demo, serve, worker, seed, createadmin, nrp, import, export, backup,
+restore and Django's own commands."""
 
 from __future__ import annotations
 
@@ -180,6 +181,14 @@ def cmd_nrp(args) -> int:
     return nrp_cli.run(args)
 
 
+def cmd_interop(args) -> int:
+    """import / export / backup / restore: see truce/interop/cli.py."""
+    _django_setup()
+    from truce.interop import cli as interop_cli
+
+    return interop_cli.run(args)
+
+
 def cmd_manage(args) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
@@ -227,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     nrp_cli.add_arguments(p)
     p.set_defaults(func=cmd_nrp)
+    from truce.interop import cli as interop_cli
+
+    interop_cli.add_parsers(sub, cmd_interop)
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)

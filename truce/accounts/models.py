@@ -221,6 +221,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password.changed", _("Password changed")
     PASSWORD_RESET = "password.reset", _("Password reset by email")
     USER_SIGNED_UP = "user.signed_up", _("Account created")
+    WORKSPACE_BACKED_UP = "workspace.backup", _("Workspace backed up")
+    WORKSPACE_RESTORED = "workspace.restored", _("Workspace restored from a backup")
 
 
 class AuditEvent(models.Model):

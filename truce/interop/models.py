@@ -1,1 +1,112 @@
-from django.db import models  # noqa: F401
+"""Import jobs (upload → column mapping → dry run → commit) and the keys of imported items."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from truce.accounts.models import Workspace
+from truce.core.models import TimeStamped
+
+
+class ImportKind(models.TextChoices):
+    REQUIREMENTS = "requirements", _("Requirements")
+    CUSTOMERS = "customers", _("Customers")
+    FEEDBACK = "feedback", _("Feedback")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def for_workspace(self, workspace) -> ImportJobQuerySet:
+        return self.filter(workspace=workspace)
+
+
+class ImportJob(TimeStamped):
+    """One uploaded file on its way into a workspace. The run row a page polls: a dry run
+    checks every row and keeps the errors; a commit checks again and writes all rows in one
+    transaction, or none of them."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking rows")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing was imported")
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=ImportKind.choices)
+    preset = models.CharField(_("preset"), max_length=20, blank=True)
+    filename = models.CharField(_("file"), max_length=255)
+    file = models.FileField(upload_to="imports/", max_length=255, blank=True)
+    file_format = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(default=0)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    # {column index (as text): target name}; "tags" may appear on several columns.
+    mapping = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.UPLOADED
+    )
+    committed = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    warning_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.State.QUEUED, self.State.CHECKING, self.State.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.progress_done / self.rows_total)) if self.rows_total else 0
+
+
+class ExternalKey(models.Model):
+    """The key an item had in the tool it came from (a Jira issue key, a ZenTao story id), so
+    importing the same export twice is refused instead of doubling the pool."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=20)
+    key = models.CharField(max_length=100)
+    requirement = models.ForeignKey(
+        "requirements.Requirement", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "source", "key"], name="external_key_unique"
+            )
+        ]
+        verbose_name = _("external key")
+        verbose_name_plural = _("external keys")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.key}"

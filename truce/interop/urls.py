@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from truce.interop import views
 
 app_name = "interop"
 
-urlpatterns: list = []
+W = "w/<slug:slug>/"
+I = W + "interop/"  # noqa: E741
+
+urlpatterns = [
+    path(I, views.home, name="home"),
+    path(I + "imports/", views.import_upload, name="import_upload"),
+    path(I + "imports/<int:job_id>/", views.import_job, name="import_job"),
+    path(I + "imports/<int:job_id>/run/", views.import_run, name="import_run"),
+    path(I + "imports/<int:job_id>/status/", views.import_status, name="import_status"),
+    path(I + "templates/<str:data_kind>.<str:file_format>", views.template, name="template"),
+    path(I + "backup/", views.backup, name="backup"),
+    path(I + "restore/", views.restore, name="restore"),
+    path(W + "export/<str:data_kind>/", views.export, name="export"),
+]

@@ -1,14 +1,41 @@
 """Access-matrix entries of interop: see tests/test_access_matrix.py."""
 
-PAGES: dict = {}
-OPERATIONS: dict = {}
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PAGES: dict = {
+    "interop:home": ("admin", "get"),
+    "interop:import_upload": ("admin", "post"),
+    "interop:import_job": ("admin", "get"),
+    "interop:import_run": ("admin", "post"),
+    "interop:import_status": ("admin", "get"),
+    "interop:template": ("read", "get"),
+    "interop:backup": ("admin", "post"),
+    "interop:restore": ("admin", "post"),
+    "interop:export": ("read", "get"),
+}
+OPERATIONS: dict = {
+    "POST /api/v1/workspaces/{slug}/imports": "admin",
+    "GET /api/v1/workspaces/{slug}/imports/{job_id}": "admin",
+    "PUT /api/v1/workspaces/{slug}/imports/{job_id}/mapping": "admin",
+    "POST /api/v1/workspaces/{slug}/imports/{job_id}/dry-run": "admin",
+    "POST /api/v1/workspaces/{slug}/imports/{job_id}/commit": "admin",
+    "GET /api/v1/workspaces/{slug}/exports/{data_kind}": "read",
+    "GET /api/v1/workspaces/{slug}/backup": "admin",
+}
 
 
 def world(ctx, base: dict) -> dict:
-    """URL kwargs of objects this app's routes point at (``base`` holds the shared ones)."""
-    return {}
+    """An uploaded (not yet imported) requirements file, and the kinds and formats of files."""
+    from truce.interop.services import import_upload
+
+    upload = SimpleUploadedFile("pool.csv", "标题,状态\n灰度发布,进行中\n".encode())
+    job = import_upload(ctx=ctx, kind="requirements", upload=upload)
+    return {"job_id": job.pk, "data_kind": "requirements", "file_format": "csv"}
 
 
 def valid_body(op: str) -> dict | None:
-    """A valid JSON body for ``op`` (so a viewer's 403 is not masked by a 422), or None."""
+    if op.endswith("/mapping"):
+        return {"mapping": {"0": "title", "1": "status"}}
     return None

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class IssueOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportJobOut(Schema):
+    id: int
+    kind: str
+    preset: str
+    filename: str
+    file_format: str
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    mapping: dict[str, str] = Field(
+        ..., description='Column index (as text) -> field, e.g. {"0": "title"}'
+    )
+    estimate_unit: str
+    status: str
+    rows_total: int
+    progress_done: int
+    error_count: int
+    errors: list[IssueOut]
+    warning_count: int
+    warnings: list[IssueOut]
+    created_count: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class MappingIn(Schema):
+    mapping: dict[str, str] = Field(
+        ..., description='Column index (as text) -> field; "" ignores it'
+    )
+    estimate_unit: str = Field("", max_length=10)

@@ -1,0 +1,15 @@
+"""Background work of imports: a big file is checked and written on the worker."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_import(*, job_id: int, commit: bool) -> int:
+    """Run one import job; the job row records the outcome (and a crash, which is re-raised)."""
+    from truce.interop.models import ImportJob
+    from truce.interop.services import import_run
+
+    job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
+    return import_run(job=job, commit=commit).created_count
