@@ -14,6 +14,7 @@ from truce.core.access import access_workspace
 from truce.core.progress import Progress
 from truce.seed.content import (
     NORTHWIND_REQUIREMENTS,
+    NORTHWIND_SCORES,
     SPARK_CUSTOMERS,
     SPARK_FEEDBACK,
     SPARK_GOALS,
@@ -69,9 +70,11 @@ WORKSPACES = [
         "name": "Northwind Growth",
         "description": "An English-speaking team: product and growth marketing.",
         "requirements": NORTHWIND_REQUIREMENTS,
+        "scores": NORTHWIND_SCORES,
         "members": [
             ("charlie", Role.ADMIN, Side.OPERATIONS),
             ("victor", Role.PRODUCT, Side.PRODUCT),
+            ("lena", Role.LEAD, Side.PRODUCT),
         ],
     },
 ]

@@ -208,3 +208,11 @@ SPARK_GOALS = [
         ],
     ),
 ]
+
+# Northwind's lead scores both lenses, so its scenario has something to weigh.
+NORTHWIND_SCORES = [
+    (1, "lena", {"ux_impact": 6, "strategic_fit": 7, "confidence": 7, "effort": 5,
+                 "reach": 8, "growth": 9, "revenue": 7, "campaign_potential": 9}),
+    (2, "lena", {"ux_impact": 8, "strategic_fit": 8, "confidence": 8, "effort": 4,
+                 "reach": 5, "growth": 6, "revenue": 4, "campaign_potential": 3}),
+]  # fmt: skip
