@@ -40,6 +40,7 @@ def _adopt_by_clicking_the_chart(page, run: Run) -> int:
     points = run.result["pareto"]["points"]
     target = next(k for k, p in enumerate(points) if p["selected"] != run.result["selected"])
     marker = page.locator("#pareto-chart .scatterlayer .trace").first.locator(".point").nth(target)
+    marker.scroll_into_view_if_needed()  # a click outside the viewport lands nowhere
     box = marker.bounding_box()
     with page.expect_navigation():
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
