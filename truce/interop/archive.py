@@ -8,10 +8,13 @@ The archive (format ``truce-backup``, version 1)::
                                {"id": 12, "fields": {...}, "m2m": {"tags": [3, 5]}}
 
 Foreign keys hold the old id of the row they point at (remapped on restore), users their
-username, the workspace nothing. Restore creates users who are missing (without a password:
-they set one through "forgot password") and matches existing ones by username; new ids come
-in the old order, so a backup of the restored workspace equals the original modulo ids (see
-``canonical``). Any database to any database: SQLite to PostgreSQL and back.
+username (in many-to-many lists too), the workspace nothing. Restore creates users who are
+missing (without a password: they set one through "forgot password") and matches existing ones
+by username; new ids come in the old order, so a backup of the restored workspace equals the
+original modulo ids (see ``canonical``). A row pointing at an earlier row of its own model is
+inserted with that key set; only keys to later rows are set by an UPDATE afterwards, so
+immutable rows (``meetings.Decision``, which supersedes only earlier decisions) are never
+updated. Any database to any database: SQLite to PostgreSQL and back.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import secrets
 import zipfile
 from collections import defaultdict
@@ -91,7 +95,7 @@ def _dump_rows(entry: Entry, workspace, users: _Users) -> Iterator[dict]:
         for a, b in rows.order_by(f"{source}_id", f"{target}_id").values_list(
             f"{source}_id", f"{target}_id"
         ):
-            grouped[a].append(b)
+            grouped[a].append(users.name(b) if is_user(f.related_model) else b)
         links[f.name] = grouped
     names = ["pk", *(f.attname for f in fields)]
     for values in _scoped(entry, workspace).values_list(*names).iterator(chunk_size=5000):
@@ -244,6 +248,9 @@ class _Restorer:
                 )
             else:
                 record[f.attname] = f.to_python(value) if value is not None else None
+        for name, prefix, label in entry.id_refs:
+            if record.get(name):
+                record[name] = _id_refs(record[name], prefix, self.ids.get(label, {}).get)
         for type_field, id_field in entry.generic:
             label = self.by_name.get(record.get(type_field) or "")
             old = record.get(id_field)
@@ -263,7 +270,13 @@ class _Restorer:
         if is_user(target):
             return self.usernames[value]
         if target is entry.model:
-            later[f.column].append((pk, self.ids[entry.label][value]))
+            new = self.ids[entry.label][value]
+            if new < pk:  # an earlier row, inserted before this one (ids keep the old order)
+                return new
+            # a later row: set once every row exists. Only backward references are inserted
+            # directly, so rows that must never be updated (decisions, which only ever
+            # supersede earlier ones) restore without an UPDATE
+            later[f.column].append((pk, new))
             return None
         found = self.ids.get(target._meta.label_lower, {}).get(value)
         if found is None and not f.null:
@@ -289,7 +302,10 @@ class _Restorer:
         grouped: dict[tuple, list] = defaultdict(list)
         for entry, name, pk, targets in self.links:
             f = entry.model._meta.get_field(name)
-            target_ids = self.ids[f.related_model._meta.label_lower]
+            if is_user(f.related_model):
+                target_ids = self.usernames
+            else:
+                target_ids = self.ids[f.related_model._meta.label_lower]
             grouped[(entry.model, name)].extend(
                 (pk, target_ids[t]) for t in targets if t in target_ids
             )
@@ -408,9 +424,27 @@ def _canonical_row(entry: Entry, row: dict, positions: dict, names: dict) -> dic
         data[id_field] = positions.get(label, {}).get(data.get(id_field)) if label else None
     for name in entry.regenerate:
         data.pop(name, None)
+    for name, prefix, label in entry.id_refs:
+        if data.get(name):
+            data[name] = _id_refs(data[name], prefix, positions.get(label, {}).get, mark="#")
     for name in entry.slug_links:
         data[name] = "/".join(p for i, p in enumerate((data.get(name) or "").split("/")) if i != 2)
     for name, targets in (row.get("m2m") or {}).items():
-        target = entry.model._meta.get_field(name).related_model._meta.label_lower
-        data[name] = sorted(positions[target].get(t) for t in targets)
+        related = entry.model._meta.get_field(name).related_model
+        if is_user(related):
+            data[name] = sorted(targets)  # usernames
+            continue
+        data[name] = sorted(positions[related._meta.label_lower].get(t) for t in targets)
     return data
+
+
+def _id_refs(text: str, prefix: str, lookup, mark: str = "") -> str:
+    """``text`` with each id written after ``prefix`` (where ``*`` is any one path segment,
+    e.g. the slug) replaced by ``lookup(id)`` preceded by ``mark``; unknown ids are kept."""
+
+    def swap(match):
+        found = lookup(int(match.group(2)))
+        return match.group(0) if found is None else f"{match.group(1)}{mark}{found}"
+
+    pattern = re.escape(prefix).replace(r"\*", r"[^/]+")
+    return re.sub(f"({pattern})" + r"(\d+)(?!\d)", swap, text)

@@ -8,14 +8,16 @@ Every app that stores workspace data declares its models, in dependency order, i
 
 ``scope`` is the lookup from the model to its workspace (default ``workspace``). A foreign key
 may point at the workspace, at a user (stored as the username) or at any registered model
-(ids are remapped on restore); many-to-many fields to registered models are kept too.
+(ids are remapped on restore); many-to-many fields to registered models or to users (stored as
+usernames) are kept too.
 Apps that existed before this registry are declared in ``truce/interop/builtin.py``; an app's
 own ``backup.py`` replaces that declaration. A model with a path to a workspace that is
 registered nowhere makes ``unregistered_models()`` non-empty, and the interop tests fail: a new
 app cannot silently drop out of backups. Models that must not be backed up go in ``SKIP``.
 
 Across apps the order is derived from the foreign keys (a stable topological sort); models
-with generic references (``subject_type``/``subject_id``) come last, once every id is known.
+with generic references (``subject_type``/``subject_id``) come last, once every id is known,
+followed by the models with a foreign key to them (e.g. notifications of domain events).
 """
 
 from __future__ import annotations
@@ -29,8 +31,16 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-# Transient or instance-level rows that are deliberately not part of a workspace backup.
-SKIP = {"interop.importjob", "django_tasks_db.dbtaskresult"}
+# Transient or instance-level rows that are deliberately not part of a workspace backup
+# (each app's backup.py says why it leaves its models out).
+SKIP = {
+    "interop.importjob",
+    "django_tasks_db.dbtaskresult",
+    # outgoing deliveries, their HTTP attempts and rate-limit windows: operational state
+    "integrations.delivery",
+    "integrations.attempt",
+    "integrations.sendmark",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class Entry:
     regenerate: tuple[str, ...] = ()
     # text fields holding links with the workspace slug (/w/<slug>/…), rewritten on restore
     slug_links: tuple[str, ...] = ()
+    # (text field, prefix, model label): ids written after ``prefix`` in the text (a derived
+    # key "contested:requirement:12", a link "/w/*/actions/7/" where * is any one path
+    # segment) are remapped like foreign keys; the model is restored first
+    id_refs: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -76,13 +90,25 @@ def is_user(model) -> bool:
 
 
 def _dependencies(entry: Entry, labels: set[str]) -> set[str]:
-    deps = set()
+    deps = {label for _field, _prefix, label in entry.id_refs if label != entry.label}
     for f in entry.model._meta.concrete_fields:
         if f.is_relation and f.related_model is not entry.model:
             label = f.related_model._meta.label_lower
             if label in labels:
                 deps.add(label)
-    return deps
+    return deps & labels
+
+
+def _sorted(todo: list[Entry], labels: set[str], done: set[str]) -> list[Entry]:
+    ordered = []
+    while todo:
+        ready = next((e for e in todo if _dependencies(e, labels) <= done), None)
+        if ready is None:
+            raise ImproperlyConfigured(f"backup registry: a cycle among {[e.label for e in todo]}")
+        ordered.append(ready)
+        done.add(ready.label)
+        todo.remove(ready)
+    return ordered
 
 
 @cache
@@ -91,16 +117,16 @@ def entries() -> tuple[Entry, ...]:
     declared = _declared()
     labels = {e.label for e in declared}
     _check(declared, labels)
-    plain = [e for e in declared if not e.generic]
-    ordered, done = [], set()
-    while plain:
-        ready = next((e for e in plain if _dependencies(e, labels) <= done), None)
-        if ready is None:
-            raise ImproperlyConfigured(f"backup registry: a cycle among {[e.label for e in plain]}")
-        ordered.append(ready)
-        done.add(ready.label)
-        plain.remove(ready)
-    return (*ordered, *(e for e in declared if e.generic))
+    # generic entries, and whatever depends on them, come last
+    late = {e.label for e in declared if e.generic}
+    grown = True
+    while grown:
+        more = {e.label for e in declared if _dependencies(e, labels) & late} - late
+        late |= more
+        grown = bool(more)
+    done: set[str] = set()
+    first = _sorted([e for e in declared if e.label not in late], labels, done)
+    return (*first, *_sorted([e for e in declared if e.label in late], labels, done))
 
 
 def _check(declared: list[Entry], labels: set[str]) -> None:
@@ -113,9 +139,13 @@ def _check(declared: list[Entry], labels: set[str]) -> None:
             if is_workspace(target) or is_user(target) or target._meta.label_lower in labels:
                 continue
             problems.append(f"{entry.label}.{f.name} -> {target._meta.label_lower}")
+        for name, _prefix, label in entry.id_refs:
+            if label not in labels:
+                problems.append(f"{entry.label}.{name} -> {label}")
         for f in entry.model._meta.many_to_many:
             if (
                 f.remote_field.through._meta.auto_created
+                and not is_user(f.related_model)
                 and f.related_model._meta.label_lower not in labels
             ):
                 problems.append(f"{entry.label}.{f.name} -> {f.related_model._meta.label_lower}")
