@@ -285,6 +285,7 @@ def _review_out(review: Review) -> dict:
         "went_badly": review.went_badly,
         "lessons": review.lessons,
         "version": review.version,
+        "decisions": sorted(review.decisions.values_list("number", flat=True)),
         "metrics": [
             {"key_result_id": m.key_result_id, "title": m.key_result.title,
              "before": m.before, "after": m.after}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from truce.launches.models import MilestoneKind, Side, Status
 
-NUMBERS = re.compile(r"[#cCＣ]?(\d+)")
+NUMBERS = re.compile(r"[#cCＣdD]?(\d+)")
 
 
 def _numbers(text: str) -> list[int]:
@@ -112,9 +112,17 @@ class ReviewForm(forms.Form):
         label=_("Lessons"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown. Link the decisions they lead to."),
+        help_text=_("Markdown."),
+    )
+    decisions = forms.CharField(
+        label=_("Decisions these lessons led to (numbers)"),
+        required=False,
+        help_text=_("For example: D3, D7"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_decisions(self):
+        return _numbers(self.cleaned_data["decisions"])
 
 
 class FilterForm(forms.Form):

@@ -210,6 +210,9 @@ class Review(Versioned):
     went_badly = models.TextField(_("what went badly"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
     lessons_html = models.TextField(blank=True, editable=False)
+    decisions = models.ManyToManyField(
+        "meetings.Decision", blank=True, related_name="launch_reviews", verbose_name=_("decisions")
+    )
 
     class Meta:
         verbose_name = _("post-launch review")

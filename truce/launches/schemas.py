@@ -151,6 +151,9 @@ class ReviewIn(Schema):
     went_badly: str = Field("", max_length=20000)
     lessons: str = Field("", max_length=20000)
     metrics: list[MetricIn] = Field(default_factory=list, max_length=200)
+    decisions: list[int] | None = Field(
+        None, max_length=200, description="numbers of the decisions the lessons led to"
+    )
     finish: bool = False
 
 
@@ -166,6 +169,7 @@ class ReviewOut(Schema):
     went_badly: str
     lessons: str
     metrics: list[MetricOut]
+    decisions: list[int]
     version: int
 
 

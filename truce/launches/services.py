@@ -592,6 +592,21 @@ def vote(*, ctx: WorkspaceAccess, launch: Launch, go: bool, reason: str = "") ->
 # Post-launch review ------------------------------------------------------------------------
 
 
+def _decisions(workspace, numbers) -> list:
+    """The lessons' decisions, by number (D3 → 3); unknown numbers are refused by name."""
+    from truce.meetings.models import Decision
+
+    numbers = sorted(set(numbers))
+    found = list(Decision.objects.filter(workspace=workspace, number__in=numbers))
+    missing = sorted(set(numbers) - {d.number for d in found})
+    if missing:
+        raise ValidationFailed(
+            fields={"decisions": [_("No such decisions: %(numbers)s.")
+                                  % {"numbers": ", ".join(f"D{n}" for n in missing)}]}
+        )  # fmt: skip
+    return found
+
+
 def linked_key_results(launch: Launch) -> list[KeyResult]:
     """Key results served by the launch's scope (through goal links)."""
     ids = KeyResultLink.objects.filter(requirement__in=launch.requirements.all()).values(
@@ -619,6 +634,7 @@ def review_save(
     went_badly: str = "",
     lessons: str = "",
     metrics: list[tuple[int, float | None, float | None]] | None = None,
+    decisions: list[int] | None = None,
     finish: bool = False,
 ) -> Review:
     """Write the post-launch review. ``metrics`` pairs key-result ids with before/after values
@@ -635,6 +651,8 @@ def review_save(
         review.save(update_fields=fields)
     else:
         review.save_versioned(expected_version=expected_version, update_fields=fields)
+    if decisions is not None:
+        review.decisions.set(_decisions(ctx.workspace, decisions))
     allowed = {kr.pk: kr for kr in linked_key_results(launch)}
     for kr_id, before, after in metrics or []:
         kr = allowed.get(kr_id)

@@ -300,6 +300,9 @@ def review(request, slug, launch_number):
     initial = {"version": existing.version if existing else None}
     if existing:
         initial |= {k: getattr(existing, k) for k in ("went_well", "went_badly", "lessons")}
+        initial["decisions"] = ", ".join(
+            f"D{n}" for n in existing.decisions.order_by("number").values_list("number", flat=True)
+        )
     form = forms.ReviewForm(request.POST or None, initial=initial)
     suggestions = selectors.review_suggestions(launch)
     if request.method == "POST":

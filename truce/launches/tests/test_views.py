@@ -76,11 +76,22 @@ def test_edit_shows_theirs_on_conflict(alice, launch):
     assert r.status_code == 200 and "别人改的" in r.content.decode()
 
 
-def test_review_page(alice, victor, launch):
+def test_review_page(alice, victor, launch, ctx):
+    from truce.meetings.records import decision_record
+
+    decision = decision_record(ctx=ctx, question="压测放到哪一周？", product_position="上线前两周",
+                               operations_position="大促前一周", outcome="上线前两周",
+                               decided_by=alice)  # fmt: skip
     Launch.objects.filter(pk=launch.pk).update(status=Status.LAUNCHED, launched_on=date.today())
     c = client_for(alice)
-    r = c.post(url("review", launch), {"went_well": "顺利", "lessons": "提前压测", "finish": "1"})
+    r = c.post(url("review", launch), {"went_well": "x", "decisions": "D99"})
+    assert r.status_code == 200 and "D99" in r.content.decode()  # refused by name
+    body = {"went_well": "顺利", "lessons": "提前压测", "decisions": f"D{decision.number}",
+            "finish": "1"}  # fmt: skip
+    r = c.post(url("review", launch), body)
     assert r.status_code == 302
+    page = c.get(url("review", launch)).content.decode()
+    assert "压测放到哪一周？" in page
     launch.refresh_from_db()
     assert launch.status == Status.REVIEWED
     assert client_for(victor).get(url("review", launch)).status_code == 200
