@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
@@ -16,7 +17,8 @@ from truce.domain.optimiser import (
     violations,
 )
 from truce.domain.optimiser.evaluate import lens_values
-from truce.domain.optimiser.solve import SolveOptions
+from truce.domain.optimiser.highs import Result
+from truce.domain.optimiser.solve import SolveOptions, _integral
 from truce.domain.tests.strategies import brute_force, problems
 
 FAST = settings(max_examples=80, deadline=None)
@@ -161,3 +163,31 @@ def test_empty_problem() -> None:
 def test_unknown_reference_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown item"):
         Problem(items=(Item("a", requires=("ghost",)),))
+
+
+def test_integral_objective_rounds_the_bound_down() -> None:
+    # Plans of an integral objective score whole numbers: a bound below the next one proves.
+    found = Result("time_limit", True, (1.0,), 10.0, 10.6, 0.06)
+    assert _integral(found) == Result("optimal", True, (1.0,), 10.0, 10.0, 0.0)
+    loose = Result("time_limit", True, (1.0,), 10.0, 12.4, 0.24)
+    assert _integral(loose).status == "time_limit" and _integral(loose).bound == 12
+    assert _integral(Result("infeasible", False, (), -math.inf, -math.inf, math.inf)).bound < 0
+
+
+def test_fractional_weights_keep_the_exact_gap() -> None:
+    items = (work("a", 2, product=0.5), work("b", 2, product=0.25), work("c", 3, product=0.7))
+    plan = solve(Problem(items=items, pools=team(4)))
+    assert plan.optimal and plan.objective == pytest.approx(0.75) and plan.gap == 0
+
+
+@FAST
+@given(problems())
+def test_continuous_customer_columns_reach_the_same_optimum(problem: Problem) -> None:
+    plan = solve(problem, time_limit=10, options=SolveOptions(integer_customers=False))
+    best = brute_force(problem)
+    if best is None:
+        assert plan.status == "infeasible"
+        return
+    assert plan.optimal and plan.gap == 0
+    assert violations(problem, plan.selected) == []
+    assert plan.objective == pytest.approx(best)
