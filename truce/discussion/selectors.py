@@ -85,6 +85,11 @@ def activity_filters(ctx) -> dict:
     }
 
 
+# Event kinds that announce exactly what a history record of the same action says.
+MIRRORED = ("requirement.created", "requirement.changed", "requirement.status",
+            "requirement.scored")  # fmt: skip
+
+
 def _streams(ctx, kind: str, person: int | None):
     events = DomainEvent.objects.filter(workspace=ctx.workspace)
     changes = ChangeRecord.objects.filter(workspace=ctx.workspace)
@@ -94,6 +99,8 @@ def _streams(ctx, kind: str, person: int | None):
         events = events.none()
     elif kind:
         events, changes = events.filter(kind__startswith=kind + "."), changes.none()
+    else:  # both streams: the history record already tells these, once is enough
+        events = events.exclude(kind__in=MIRRORED)
     tag = {"output_field": CharField()}
     return (
         events.order_by()

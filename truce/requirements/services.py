@@ -146,7 +146,25 @@ def requirement_create(
         verb=ChangeRecord.Verb.CREATED,
         changes={"title": [None, req.title]},
     )
+    _announce(ctx, req, "requirement.created")
     return req
+
+
+def _announce(ctx: WorkspaceAccess, requirement: Requirement, kind: str, **data) -> None:
+    """Tell subscribers (notifications, robots, webhooks, conflict detection) after commit."""
+    from django.urls import reverse
+
+    from truce.core import events
+
+    events.emit(
+        workspace=ctx.workspace,
+        kind=kind,
+        actor=ctx.membership.user,
+        subject=requirement,
+        title=f"{requirement.ref} {requirement.title}",
+        url=reverse("requirements:detail", args=[ctx.workspace.slug, requirement.number]),
+        data={"number": requirement.number, "status": requirement.status, **data},
+    )
 
 
 @transaction.atomic
@@ -182,6 +200,7 @@ def requirement_update(
             verb=ChangeRecord.Verb.UPDATED,
             changes=changes,
         )
+        _announce(ctx, requirement, "requirement.changed", fields=sorted(changes))
     return requirement
 
 
@@ -225,6 +244,7 @@ def requirement_move(
         verb=ChangeRecord.Verb.STATUS,
         changes={"status": [before, status]},
     )
+    _announce(ctx, requirement, "requirement.status", previous=before)
     return requirement
 
 

@@ -479,3 +479,18 @@ def test_https_to_a_plain_http_server_fails_the_handshake_and_is_retryable(recei
     port = receiver.server.server_address[1]
     with pytest.raises(OSError):
         transport.post(f"https://127.0.0.1:{port}/", b"{}", {}, allow_private=True, timeout=2)
+
+
+def test_a_new_requirement_reaches_a_webhook_subscribed_to_requirements(
+    receiver, make_endpoint, send, workspace, alice
+):
+    from truce.core.access import access_workspace
+    from truce.requirements.services import requirement_create
+
+    make_endpoint("generic", receiver.url())
+    ctx = access_workspace(alice, workspace.slug)
+    r = send(requirement_create, ctx=ctx, title="推送频控")
+    (request,) = receiver.requests
+    body = request.json()
+    assert body["kind"] == "requirement.created" and body["data"]["number"] == r.number
+    assert body["title"] == f"#{r.number} 推送频控"

@@ -139,3 +139,19 @@ def test_filters(ctx, olivia):
     assert [r.title for r in filter_requirements(ctx.workspace, f(status=("under_review",)))] == [
         "a"
     ]
+
+
+def test_creating_changing_and_moving_announce_events(ctx):
+    from truce.core.models import DomainEvent
+
+    r = services.requirement_create(ctx=ctx, title="灰度发布开关")
+    services.requirement_update(ctx=ctx, requirement=r, expected_version=r.version, estimate_days=5)
+    services.requirement_move(ctx=ctx, requirement=r, status="under_review")
+    kinds = list(
+        DomainEvent.objects.filter(subject_type="requirement", subject_id=r.pk)
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["requirement.created", "requirement.changed", "requirement.status"]
+    changed = DomainEvent.objects.get(kind="requirement.changed")
+    assert changed.data["fields"] == ["estimate_days"] and changed.url.endswith(f"/{r.number}/")
