@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from truce.domain.optimiser import SolveOptions, nrp_problem, read_nrp, solve
+from truce.domain.optimiser.highs import use_threads
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nrp"
 HEADER = (
@@ -32,7 +33,24 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated instance names")
     parser.add_argument("--no-merge", action="store_true", help="textbook columns (for timing)")
     parser.add_argument("--no-warm-start", action="store_true")
+    parser.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="OPTION=VALUE", help="extra HiGHS option"
+    )
     return parser.parse_args()
+
+
+def _setting(text: str) -> tuple[str, bool | int | float]:
+    name, _, raw = text.partition("=")
+    value: bool | int | float
+    if raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
+    else:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = float(raw)
+    return name.strip(), value
 
 
 def _rows(directory: Path, only: str) -> list[dict[str, str]]:
@@ -58,7 +76,12 @@ def main() -> int:
     if not (args.dir / "optima.csv").exists():
         print(f"no benchmark instances in {args.dir}", file=sys.stderr)
         return 2
-    options = SolveOptions(merge=not args.no_merge, warm_start=not args.no_warm_start)
+    options = SolveOptions(
+        merge=not args.no_merge,
+        warm_start=not args.no_warm_start,
+        settings=tuple(_setting(text) for text in args.set),
+    )
+    use_threads(args.threads)
     print(HEADER)
     seconds, shares, hits = [], {"items": [], "customers": []}, 0
     instances = {}
