@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Header, Router
+from ninja import Header, Query, Router
 from ninja.responses import Status
 
-from truce.accounts import services
-from truce.accounts.models import Membership
+from truce.accounts import reauth, services
+from truce.accounts.models import AuditAction, Membership
 from truce.accounts.schemas import (
+    AuditPage,
     InvitationCreate,
     InvitationCreated,
     InvitationOut,
@@ -25,7 +29,13 @@ from truce.accounts.schemas import (
     WorkspaceOut,
     WorkspaceUpdate,
 )
-from truce.accounts.selectors import members_of, pending_invitations
+from truce.accounts.selectors import (
+    AuditFilter,
+    account_audit,
+    members_of,
+    pending_invitations,
+    workspace_audit,
+)
 from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
 from truce.core.access import (
     access_invitation,
@@ -59,6 +69,8 @@ def me(request):
 @router.patch("/me", response={200: UserOut, **WRITE_ERRORS})
 def me_update(request, payload: MeUpdate):
     user = request.user
+    if services.email_changes(user, payload.email):
+        reauth.confirm(request, user, payload.password, purpose="email_change")
     return services.user_update_profile(
         user=user,
         display_name=user.display_name if payload.display_name is None else payload.display_name,
@@ -169,7 +181,9 @@ def token_list(request):
 
 @router.post("/tokens", response={201: TokenCreated, **WRITE_ERRORS})
 def token_create(request, payload: TokenCreate):
-    token, raw = services.token_create(user=request.user, **payload.dict())
+    data = payload.dict()
+    reauth.confirm(request, request.user, data.pop("password"), purpose="token_create")
+    token, raw = services.token_create(user=request.user, **data)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
@@ -177,3 +191,58 @@ def token_create(request, payload: TokenCreate):
 def token_revoke(request, token_id: int):
     services.token_revoke(user=request.user, token=access_token(request.user, token_id))
     return Status(204, None)
+
+
+ActionName = Literal[tuple(AuditAction.values)]  # type: ignore[valid-type]
+
+
+def _audit_page(qs, limit: int, offset: int) -> dict:
+    items = [
+        {
+            "id": e.pk,
+            "created_at": e.created_at,
+            "action": e.action,
+            "action_label": str(e.get_action_display()),
+            "outcome": e.outcome,
+            "actor": e.actor.username if e.actor else None,
+            "target": e.target,
+            "data": e.data,
+            "ip_address": e.ip_address,
+            "user_agent": e.user_agent,
+        }
+        for e in qs[offset : offset + limit]
+    ]
+    return {"count": qs.count(), "items": items}
+
+
+@router.get("/workspaces/{slug}/audit-events", response={200: AuditPage, **COMMON_ERRORS})
+def audit_list(
+    request,
+    slug: str,
+    action: ActionName | None = None,
+    actor: str = Query("", max_length=150, description="Username"),
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    """The workspace's audit log, newest first (admins). ``since`` and ``until`` are the first
+    and last day (inclusive, local time). Append-only: no entry can be changed or deleted."""
+    ctx = access_workspace(request.user, slug, admin=True)
+    f = AuditFilter(action=action or "", actor=actor, since=since, until=until)
+    return _audit_page(workspace_audit(ctx.workspace, f), limit, offset)
+
+
+@router.get("/me/security-events", response={200: AuditPage, **COMMON_ERRORS})
+def security_list(
+    request,
+    action: ActionName | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    """Your own account's events (sign-ins, failed sign-ins, passwords, email, tokens), newest
+    first; ``since`` and ``until`` are the first and last day (inclusive, local time)."""
+    f = AuditFilter(action=action or "", since=since, until=until)
+    return _audit_page(account_audit(request.user, f), limit, offset)

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "truce.accounts"
     label = "accounts"
     verbose_name = _("Accounts and workspaces")
+
+    def ready(self) -> None:
+        from truce.accounts import signals
+
+        signals.connect()

@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from truce.accounts.models import Role, Side
+from truce.accounts.models import ACCOUNT_ACTIONS, AuditAction, Role, Side
+from truce.accounts.selectors import AuditFilter
 
 
 class WorkspaceForm(forms.Form):
@@ -49,6 +50,14 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed to change your email address (password reset links go there)."),
+    )
+
     class Meta:
         model = get_user_model()
         fields = ["display_name", "email", "language"]
@@ -65,3 +74,50 @@ class TokenForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a token that never expires."),
     )
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("A token can do everything you can do, so confirm it is you."),
+    )
+
+    def __init__(self, *args, ask_password: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_password:  # signed in or confirmed the password a moment ago
+            del self.fields["current_password"]
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of an audit log page; an invalid one is shown with its error and not applied."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, actors=None, account: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = [c for c in AuditAction.choices if not account or c[0] in ACCOUNT_ACTIONS]
+        self.fields["action"].choices = [("", _("Any action")), *actions]
+        if actors is None:
+            del self.fields["actor"]
+        else:
+            self.fields["actor"].choices = [("", _("Anyone"))] + [
+                (u.username, f"{u.name} ({u.username})") for u in actors
+            ]
+
+    def to_filter(self) -> AuditFilter:
+        if not self.is_valid():
+            return AuditFilter()
+        data = self.cleaned_data
+        return AuditFilter(
+            action=data.get("action") or "",
+            actor=data.get("actor") or "",
+            since=data.get("since"),
+            until=data.get("until"),
+        )

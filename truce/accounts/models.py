@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from truce.core.errors import Conflict
 from truce.core.models import TimeStamped, Versioned
 
 
@@ -209,6 +210,11 @@ class ApiToken(TimeStamped):
 
 
 class AuditAction(models.TextChoices):
+    SIGNED_IN = "auth.signed_in", _("Signed in")
+    SIGN_IN_FAILED = "auth.sign_in_failed", _("Sign-in failed")
+    LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
+    SIGNED_OUT = "auth.signed_out", _("Signed out")
+    SESSION_EXPIRED = "auth.session_expired", _("Session ended after inactivity or its maximum age")
     WORKSPACE_CREATED = "workspace.created", _("Workspace created")
     WORKSPACE_UPDATED = "workspace.updated", _("Workspace settings changed")
     MEMBER_CHANGED = "member.changed", _("Member role or side changed")
@@ -219,14 +225,73 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     PASSWORD_CHANGED = "password.changed", _("Password changed")
+    REAUTH_FAILED = "auth.reauth_failed", _("Wrong password when confirming a change")
+    PASSWORD_RESET_REQUESTED = "password.reset_requested", _("Password reset requested")
     PASSWORD_RESET = "password.reset", _("Password reset by email")
+    EMAIL_CHANGED = "user.email_changed", _("Email address changed")
     USER_SIGNED_UP = "user.signed_up", _("Account created")
     WORKSPACE_BACKED_UP = "workspace.backup", _("Workspace backed up")
     WORKSPACE_RESTORED = "workspace.restored", _("Workspace restored from a backup")
+    EXPORTED = "data.exported", _("List exported")
+    IMPORT_COMMITTED = "data.imported", _("Import committed")
+    ENDPOINT_CREATED = "endpoint.created", _("Robot or webhook created")
+    ENDPOINT_CHANGED = "endpoint.changed", _("Robot or webhook changed")
+    ENDPOINT_DELETED = "endpoint.deleted", _("Robot or webhook deleted")
+
+
+# Actions about a person's own account (no workspace): shown on their own security page.
+ACCOUNT_ACTIONS = (
+    AuditAction.SIGNED_IN,
+    AuditAction.SIGN_IN_FAILED,
+    AuditAction.LOCKED_OUT,
+    AuditAction.SIGNED_OUT,
+    AuditAction.SESSION_EXPIRED,
+    AuditAction.TOKEN_CREATED,
+    AuditAction.TOKEN_REVOKED,
+    AuditAction.PASSWORD_CHANGED,
+    AuditAction.REAUTH_FAILED,
+    AuditAction.PASSWORD_RESET_REQUESTED,
+    AuditAction.PASSWORD_RESET,
+    AuditAction.EMAIL_CHANGED,
+    AuditAction.USER_SIGNED_UP,
+)
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Succeeded")
+    FAILURE = "failure", _("Failed")
+
+
+class AppendOnly(Conflict):
+    default_message = _("Audit events cannot be changed or deleted.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Rows are only ever added: bulk updates and deletes are refused here, single ones by
+    the model, and UPDATEs of recorded columns by a database trigger (migration 0004).
+    Deleting a workspace or a user still works: Django's cascade goes through the base manager."""
+
+    def update(self, **kwargs):
+        raise AppendOnly()
+
+    def delete(self):
+        raise AppendOnly()
 
 
 class AuditEvent(models.Model):
-    """Sensitive actions (membership, tokens, invitations, passwords, settings), never edited."""
+    """A security-relevant action: who, what, on what, from where, when, and whether it
+    succeeded. Append-only. Account events (sign-in, passwords, tokens) have no workspace."""
+
+    IMMUTABLE_FIELDS = (
+        "workspace_id",
+        "action",
+        "outcome",
+        "target",
+        "data",
+        "ip_address",
+        "user_agent",
+        "created_at",
+    )
 
     workspace = models.ForeignKey(
         Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
@@ -235,15 +300,33 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(_("action"), max_length=60, choices=AuditAction.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
     target = models.CharField(_("target"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or client"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="audit_workspace_time"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly()

@@ -22,6 +22,12 @@ class MeUpdate(Schema):
     display_name: str | None = Field(None, max_length=80)
     email: str | None = Field(None, max_length=254)
     language: LanguageName | None = None
+    password: str | None = Field(
+        None,
+        max_length=1024,
+        description="Your current password: needed to change the email address, unless this "
+        "browser session signed in or confirmed it within the last minutes.",
+    )
 
 
 class WorkspaceOut(Schema):
@@ -93,7 +99,31 @@ class TokenOut(Schema):
 class TokenCreate(Schema):
     name: str = Field(..., min_length=1, max_length=80)
     expires_in_days: int | None = Field(None, ge=1, le=3650)
+    password: str | None = Field(
+        None,
+        max_length=1024,
+        description="Your current password: always needed with a bearer token; with the "
+        "browser session, unless it signed in or confirmed it within the last minutes.",
+    )
 
 
 class TokenCreated(TokenOut):
     token: str
+
+
+class AuditEventOut(Schema):
+    id: int
+    created_at: datetime
+    action: str
+    action_label: str
+    outcome: Literal["success", "failure"]
+    actor: str | None = Field(None, description="Username, or null when unknown or deleted.")
+    target: str
+    data: dict
+    ip_address: str | None
+    user_agent: str
+
+
+class AuditPage(Schema):
+    count: int
+    items: list[AuditEventOut]

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from truce.accounts.models import AuditEvent, Invitation, Membership, Role, Side, Workspace
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from truce.accounts.models import (
+    ACCOUNT_ACTIONS,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Role,
+    Side,
+    User,
+    Workspace,
+)
 
 
 def members_of(workspace: Workspace):
@@ -43,3 +56,44 @@ def workspace_overview(workspace: Workspace) -> dict:
 
 def recent_audit(workspace: Workspace, limit: int = 50):
     return AuditEvent.objects.filter(workspace=workspace).select_related("actor")[:limit]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""  # username
+    since: date | None = None  # first day, local time
+    until: date | None = None  # last day, inclusive
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filtered(qs, f: AuditFilter):
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.actor:
+        qs = qs.filter(actor__username=f.actor)
+    if f.since:
+        qs = qs.filter(created_at__gte=_day_start(f.since))
+    if f.until:
+        qs = qs.filter(created_at__lt=_day_start(f.until + timedelta(days=1)))
+    return qs.select_related("actor").order_by("-created_at", "-id")
+
+
+def workspace_audit(workspace: Workspace, f: AuditFilter | None = None):
+    """The workspace's audit log for its admins, newest first."""
+    return _filtered(AuditEvent.objects.filter(workspace=workspace), f or AuditFilter())
+
+
+def audit_actors(workspace: Workspace):
+    """Everyone who appears in the workspace's audit log (former members too)."""
+    ids = AuditEvent.objects.filter(workspace=workspace, actor__isnull=False).values("actor")
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def account_audit(user, f: AuditFilter | None = None):
+    """A person's own account events (sign-ins, failed sign-ins, passwords, tokens, email)."""
+    qs = AuditEvent.objects.filter(actor=user, workspace__isnull=True, action__in=ACCOUNT_ACTIONS)
+    return _filtered(qs, f or AuditFilter())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -13,12 +14,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from truce.accounts.client import client_ip, client_user_agent, current_request
 from truce.accounts.models import (
     ApiToken,
     AuditAction,
     AuditEvent,
     Invitation,
     Membership,
+    Outcome,
     Role,
     Side,
     Workspace,
@@ -28,16 +31,69 @@ from truce.core.access import WorkspaceAccess
 from truce.core.errors import Conflict, NotFound, ValidationFailed, validation_from_django
 
 TOKEN_PREFIX = "truce_"
+security_log = logging.getLogger("truce.security")
 
 
-def audit(*, action: str, actor=None, workspace=None, target: str = "", ip=None, **data):
-    return AuditEvent.objects.create(
+def audit(
+    *,
+    action: str,
+    actor=None,
+    workspace=None,
+    target: str = "",
+    ip=None,
+    request=None,
+    outcome: str = Outcome.SUCCESS,
+    **data,
+) -> AuditEvent:
+    """Record a security-relevant action (append-only) and log it to ``truce.security``.
+
+    The client's address and user agent come from ``request``, by default the request being
+    served (``ip`` is for callers outside a request). ``data`` must not hold secrets:
+    workspace events are shown to the workspace's admins, account events to their owner."""
+    user_agent = ""
+    request = request if request is not None else current_request()
+    if request is not None:
+        ip = client_ip(request) or ip
+        user_agent = client_user_agent(request)
+    event = AuditEvent.objects.create(
         action=action,
-        actor=actor,
+        outcome=outcome,
+        actor=actor if getattr(actor, "pk", None) else None,
         workspace=workspace,
         target=str(target)[:200],
         data=data,
-        ip_address=ip,
+        ip_address=ip or None,
+        user_agent=user_agent,
+    )
+    if action in NOTIFY and outcome == Outcome.SUCCESS and event.actor_id:
+        _notify(event.actor_id, action, to=data.get("previous_email", ""))
+    security_log.log(
+        logging.INFO if outcome == Outcome.SUCCESS else logging.WARNING,
+        "%s %s actor=%r target=%r workspace=%s ip=%s",
+        action,
+        outcome,
+        getattr(actor, "username", None),
+        event.target,
+        getattr(workspace, "slug", None),
+        event.ip_address,
+    )
+    return event
+
+
+# Changes the account's owner is told about by email (see tasks.send_security_notice).
+NOTIFY = {
+    AuditAction.PASSWORD_CHANGED,
+    AuditAction.PASSWORD_RESET,
+    AuditAction.EMAIL_CHANGED,
+    AuditAction.TOKEN_CREATED,
+}
+
+
+def _notify(user_id: int, action: str, *, to: str = "") -> None:
+    from truce.accounts.tasks import send_security_notice
+
+    transaction.on_commit(
+        lambda: send_security_notice.enqueue(user_id=user_id, action=str(action), to=to)
     )
 
 
@@ -269,18 +325,34 @@ def user_signup(
 
 @transaction.atomic
 def user_update_profile(*, user, display_name: str, email: str, language: str):
+    """Save the profile. Callers confirm the password first when the email changes (it is
+    where password reset links go): see ``email_changes`` and truce/accounts/reauth.py."""
+    previous = user.email
     user.display_name, user.email, user.language = display_name.strip(), email.strip(), language
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         raise validation_from_django(exc) from None
     user.save(update_fields=["display_name", "email", "language"])
+    if user.email != previous:
+        audit(
+            action=AuditAction.EMAIL_CHANGED,
+            actor=user,
+            target=user,
+            previous_email=previous,
+            email=user.email,
+        )
     return user
+
+
+def email_changes(user, email: str | None) -> bool:
+    return email is not None and email.strip() != user.email
 
 
 @transaction.atomic
 def token_create(*, user, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
-    """Return the token and its secret, which is shown once and never stored."""
+    """Return the token and its secret, which is shown once and never stored. Pages and the
+    API confirm the password first (truce/accounts/reauth.py)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     token = ApiToken(
@@ -292,7 +364,13 @@ def token_create(*, user, name: str, expires_in_days: int | None = None) -> tupl
     )
     _clean(token)
     token.save()
-    audit(action=AuditAction.TOKEN_CREATED, actor=user, target=token.name)
+    audit(
+        action=AuditAction.TOKEN_CREATED,
+        actor=user,
+        target=token.name,
+        prefix=token.prefix,
+        expires_at=expires_at.isoformat() if expires_at else None,
+    )
     return token, raw
 
 
@@ -301,7 +379,12 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit(action=AuditAction.TOKEN_REVOKED, actor=user, target=token.name)
+        audit(
+            action=AuditAction.TOKEN_REVOKED,
+            actor=user,
+            target=token.name,
+            prefix=token.prefix,
+        )
     return token
 
 

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from truce.accounts.models import Invitation
@@ -31,3 +32,33 @@ def send_invitation_email(*, invitation_id: int, token: str) -> None:
 @task()
 def send_email(*, subject: str, body: str, to: list[str]) -> None:
     send_mail(subject, body, None, to)
+
+
+@task()
+def send_security_notice(*, user_id: int, action: str, to: str = "") -> None:
+    """Tell a person that their password, email address or API tokens changed (ASVS 2.2.3),
+    so a change they did not make does not go unnoticed. Sent to ``to`` when given (the old
+    address after an email change), else to the account's address."""
+    from truce.accounts.models import AuditAction, User
+
+    user = User.objects.filter(pk=user_id).first()
+    address = to or (user.email if user else "")
+    if user is None or not address:
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        what = {
+            AuditAction.PASSWORD_CHANGED: _("Your password was changed."),
+            AuditAction.PASSWORD_RESET: _("Your password was reset with a link sent by email."),
+            AuditAction.EMAIL_CHANGED: _("The email address of your account was changed."),
+            AuditAction.TOKEN_CREATED: _("A new API token was created for your account."),
+        }[action]
+        subject = _("Truce: a change to your account")
+        body = _(
+            "Hello %(name)s,\n\n%(what)s\n\nIf this was you, there is nothing to do. If it was "
+            "not, reset your password now and tell your workspace admin:\n%(url)s\n"
+        ) % {
+            "name": user.name,
+            "what": what,
+            "url": settings.BASE_URL + reverse("accounts:password_reset"),
+        }
+    send_mail(subject, body, None, [address])

@@ -7,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/security/", views.security_log, name="security"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("workspaces/", views.workspaces, name="workspaces"),

@@ -7,25 +7,21 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from truce.accounts import forms, selectors, services
-from truce.accounts.models import AuditAction
+from truce.accounts import forms, reauth, selectors, services
+from truce.accounts.models import AuditAction, User
 from truce.accounts.tasks import send_email
 from truce.core.access import access_invitation, access_membership, access_token
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
 from truce.requirements.selectors import workspace_pulse
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
 
 # Signing in and passwords --------------------------------------------------------------------
 
@@ -35,24 +31,45 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django flushes the server-side session; the browser is also told to drop its cache and
+    storage for this site (htmx keeps page snapshots in localStorage)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Needs the current password (Django's form); wrong ones count towards the same limit
+    as other password confirmations (truce/accounts/reauth.py), and are audited."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        if reauth.is_locked(self.request.user):
+            form.add_error("old_password", _("Too many wrong passwords. Try again later."))
+            return self.form_invalid(form)
         response = super().form_valid(form)
+        reauth.record_success(self.request, self.request.user)
         services.audit(
-            action=AuditAction.PASSWORD_CHANGED,
-            actor=self.request.user,
-            target=self.request.user,
-            ip=_client_ip(self.request),
+            action=AuditAction.PASSWORD_CHANGED, actor=self.request.user, target=self.request.user
         )
         messages.success(self.request, _("Your password was changed."))
         return response
 
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            reauth.record_failure(self.request, self.request.user, purpose="password_change")
+        return super().form_invalid(form)
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Send the reset mail from the worker, so a slow mail server never blocks the page."""
+    """Send the reset mail from the worker, so a slow mail server never blocks the page.
+    The page says the same whether or not the address belongs to an account (Django's view);
+    a request for a real account is audited on that account."""
 
     def send_mail(
         self,
@@ -68,6 +85,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         send_email.enqueue(subject=subject, body=body, to=[to_email])
+        user = context["user"]
+        services.audit(action=AuditAction.PASSWORD_RESET_REQUESTED, actor=user, target=user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -84,12 +103,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.audit(
-            action=AuditAction.PASSWORD_RESET,
-            actor=form.user,
-            target=form.user,
-            ip=_client_ip(self.request),
-        )
+        services.audit(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user)
         messages.success(self.request, _("Your password was set. You can sign in now."))
         return response
 
@@ -99,10 +113,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def profile(request):
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    # A copy: ModelForm validation writes into its instance, and the email must be compared
+    # with the saved one.
+    form = forms.ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = data.pop("current_password", "")
         try:
-            services.user_update_profile(user=request.user, **form.cleaned_data)
+            if services.email_changes(request.user, data["email"]):
+                reauth.confirm(request, request.user, password, purpose="email_change",
+                               field="current_password")  # fmt: skip
+            services.user_update_profile(user=request.user, **data)
         except TruceError as exc:
             add_form_errors(form, exc)
         else:
@@ -113,16 +134,26 @@ def profile(request):
 
 @login_required
 def tokens(request):
-    form = forms.TokenForm(request.POST or None)
+    needs_password = not reauth.is_recent(request, request.user)
+    form = forms.TokenForm(request.POST or None, ask_password=needs_password)
     created = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = data.pop("current_password", "")
         try:
-            token, raw = services.token_create(user=request.user, **form.cleaned_data)
+            reauth.confirm(request, request.user, password, purpose="token_create",
+                           field="current_password")  # fmt: skip
+            token, raw = services.token_create(user=request.user, **data)
         except TruceError as exc:
             add_form_errors(form, exc)
         else:
-            created, form = {"token": token, "secret": raw}, forms.TokenForm()
-    context = {"form": form, "created": created, "tokens": request.user.api_tokens.all()}
+            created = {"token": token, "secret": raw}
+            form = forms.TokenForm(ask_password=not reauth.is_recent(request, request.user))
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": request.user.api_tokens.all(),
+    }
     return render_page(request, "accounts/tokens.html", context, partial="token-panel")
 
 
@@ -204,11 +235,32 @@ def workspace_settings(request, ctx):
     return render(request, "accounts/settings.html", {"ctx": ctx, "form": form})
 
 
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_page(request, qs, form, context: dict):
+    page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update({"form": form, "page": page, "query": query.urlencode()})
+    return render_page(request, "accounts/audit.html", context, partial="audit-results")
+
+
 @login_required
 @workspace_view(admin=True)
 def audit_log(request, ctx):
-    events = selectors.recent_audit(ctx.workspace, limit=200)
-    return render(request, "accounts/audit.html", {"ctx": ctx, "events": events})
+    """The workspace's audit log (admins): filter by action, person and dates, paginated."""
+    form = forms.AuditFilterForm(request.GET or None, actors=selectors.audit_actors(ctx.workspace))
+    qs = selectors.workspace_audit(ctx.workspace, form.to_filter())
+    return _audit_page(request, qs, form, {"ctx": ctx, "account": False})
+
+
+@login_required
+def security_log(request):
+    """Everyone's own account events: sign-ins (failed ones too), passwords, tokens, email."""
+    form = forms.AuditFilterForm(request.GET or None, account=True)
+    qs = selectors.account_audit(request.user, form.to_filter())
+    return _audit_page(request, qs, form, {"account": True})
 
 
 # Members and invitations ---------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conftest import client_for
+from conftest import PASSWORD, client_for
 from truce.accounts.models import Membership, Workspace
 from truce.accounts.services import token_create
 
@@ -164,7 +164,8 @@ def test_invitations_create_list_revoke(admin):
 
 def test_tokens_create_list_revoke(alice, olivia):
     client = bearer(alice)
-    r = client.post("/api/v1/tokens", {"name": "脚本"}, content_type="application/json")
+    body = {"name": "脚本", "password": PASSWORD}  # a bearer token always confirms the password
+    r = client.post("/api/v1/tokens", body, content_type="application/json")
     assert r.status_code == 201 and r.json()["token"].startswith("truce_")
     rows = client.get("/api/v1/tokens").json()
     assert "token" not in rows[0]
