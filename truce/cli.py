@@ -121,7 +121,7 @@ def cmd_serve(args) -> int:
 
 def cmd_worker(args) -> int:
     _django_setup()
-    _manage("db_worker", "--queue-name", args.queue, "--interval", str(args.interval))
+    _manage("worker", "--queue-name", args.queue, "--interval", str(args.interval))
     return 0
 
 

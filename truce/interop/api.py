@@ -8,6 +8,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
+from truce.core import jobs
 from truce.core.access import access_workspace
 from truce.interop import responses, services
 from truce.interop.access import access_import_job, check_kind
@@ -49,8 +50,9 @@ def _job_out(job: ImportJob) -> dict:
         **{f: getattr(job, f) for f in (
             "id", "kind", "preset", "filename", "file_format", "encoding", "delimiter",
             "headers", "mapping", "status", "rows_total", "progress_done", "error_count",
-            "errors", "warning_count", "warnings", "created_count", "message", "created_at",
-            "finished_at")},
+            "errors", "warning_count", "warnings", "created_count", "created_at",
+            "finished_at", "interrupted", "can_retry")},
+        "message": job.display_message,
         "estimate_unit": job.options.get("estimate_unit", "days"),
     }  # fmt: skip
 
@@ -69,8 +71,10 @@ def import_create(request, slug: str):
 
 @router.get(BASE + "/imports/{job_id}", response={200: ImportJobOut, **COMMON_ERRORS})
 def import_detail(request, slug: str, job_id: int):
-    """Status, progress, and the errors of the last dry run or commit (row, column, message)."""
+    """Status, progress, and the errors of the last dry run or commit (row, column, message).
+    A job whose process was killed is reported failed with ``interrupted`` true."""
     _ctx, job = access_import_job(request.user, slug, job_id)
+    jobs.reap_shown([job])
     return _job_out(job)
 
 
@@ -83,9 +87,13 @@ def import_mapping(request, slug: str, job_id: int, payload: MappingIn):
     return _job_out(job)
 
 
-def _start(request, slug: str, job_id: int, commit: bool):
+def _start(request, slug: str, job_id: int, commit: bool | None):
     ctx, job = access_import_job(request.user, slug, job_id)
-    job = services.import_start(ctx=ctx, job=job, commit=commit)
+    jobs.reap_shown([job])
+    if commit is None:
+        job = services.import_retry(ctx=ctx, job=job)
+    else:
+        job = services.import_start(ctx=ctx, job=job, commit=commit)
     return Status(202 if job.running else 200, _job_out(job))
 
 
@@ -107,6 +115,16 @@ def import_commit(request, slug: str, job_id: int):
     return _start(request, slug, job_id, commit=True)
 
 
+@router.post(
+    BASE + "/imports/{job_id}/retry",
+    response={200: ImportJobOut, 202: ImportJobOut, **WRITE_ERRORS},
+)
+def import_retry(request, slug: str, job_id: int):
+    """Run a failed import again, as the dry run or commit it was, when it failed without row
+    errors (``can_retry``: its process was interrupted, or it crashed). 409 otherwise."""
+    return _start(request, slug, job_id, commit=None)
+
+
 @router.get(
     BASE + "/exports/{data_kind}",
     response=COMMON_ERRORS,
@@ -120,7 +138,9 @@ def export(request, slug: str, data_kind: FILE_KIND, format: Literal["csv", "xls
     segment, churn_risk, q, sort; feedback: status (default new, "any" for all), channel,
     customer, q)."""
     ctx = access_workspace(request.user, slug)
-    return responses.export_response(ctx.workspace, check_kind(data_kind), format, request.GET)
+    response = responses.export_response(ctx.workspace, check_kind(data_kind), format, request.GET)
+    responses.audit_export(ctx, data_kind, format, request.GET)
+    return response
 
 
 @router.get(BASE + "/backup", response=COMMON_ERRORS, openapi_extra=_files("application/zip"))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import secrets
 import zipfile
@@ -31,7 +32,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +41,7 @@ import truce
 from truce.accounts.models import User, Workspace
 from truce.core.errors import Conflict, ValidationFailed
 from truce.core.progress import Progress
-from truce.interop import bulkload
+from truce.interop import bulkload, tabular
 from truce.interop.registry import Entry, entries, is_user, is_workspace
 
 FORMAT, VERSION = "truce-backup", 1
@@ -168,7 +170,21 @@ def _read_lines(z: zipfile.ZipFile, name: str) -> Iterator[dict]:
     with z.open(name) as raw:
         for line in io.TextIOWrapper(raw, encoding="utf-8"):
             if line.strip():
-                yield json.loads(line)
+                row = json.loads(line)
+                if ("\\u0000" in line or "\x00" in line) and _has_nul(row):
+                    # Truce never stores NUL; PostgreSQL could not, so SQLite must not either
+                    raise ValueError("NUL in a backup")
+                yield row
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def read_manifest(z: zipfile.ZipFile) -> dict:
@@ -322,22 +338,63 @@ def restore_workspace(source, *, slug: str = "", actor=None, stream=None, ip=Non
     not already make them a member."""
     try:
         z = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError):
+        tabular.check_zip(z, _size(source))
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise ValidationFailed(fields={"file": [_("This is not a Truce backup.")]}) from None
+    except tabular.Rejected:
+        raise ValidationFailed(fields={"file": [_("This backup cannot be read safely.")]}) from None
     with z:
-        manifest = read_manifest(z)
-        files = {m["model"]: m for m in manifest["models"]}
-        slug = slug or manifest["workspace"]["slug"]
-        total = sum(m["count"] for m in manifest["models"])
-        with Progress(_("Restoring"), total or 1, stream=stream) as bar, transaction.atomic():
-            workspace = _new_workspace(manifest["workspace"], slug)
-            restorer = _Restorer(z, manifest, workspace, bar)
-            restorer.users()
-            for entry in entries():
-                if entry.label in files:
-                    restorer.model(entry, files[entry.label])
-            restorer.m2m()
-            _finish(workspace, actor, manifest, ip)
+        try:
+            return _restore(z, slug, actor, stream, ip)
+        except DAMAGED:
+            # rows that do not fit the models (edited by hand, truncated, from another program):
+            # the transaction rolled back, nothing is restored
+            message = _("This backup is damaged or was changed by hand; nothing was restored.")
+            raise ValidationFailed(message, fields={"file": [message]}) from None
+
+
+def _damaged() -> tuple[type[Exception], ...]:
+    """What a damaged archive raises while it is read and written (never a TruceError). Rows
+    go to PostgreSQL by COPY, past Django, so psycopg's own errors are among them."""
+    found = [
+        KeyError, IndexError, ValueError, TypeError, AttributeError, EOFError,
+        zipfile.BadZipFile, DjangoValidationError, IntegrityError, DataError,
+    ]  # fmt: skip
+    try:
+        import psycopg
+    except ImportError:  # SQLite-only installs
+        return tuple(found)
+    return (*found, psycopg.IntegrityError, psycopg.DataError)
+
+
+DAMAGED = _damaged()
+
+
+def _size(source) -> int:
+    if hasattr(source, "size") and source.size is not None:
+        return source.size
+    if hasattr(source, "seek"):
+        here = source.tell()
+        end = source.seek(0, io.SEEK_END)
+        source.seek(here)
+        return end
+    return os.path.getsize(source)
+
+
+def _restore(z: zipfile.ZipFile, slug: str, actor, stream, ip) -> Workspace:
+    manifest = read_manifest(z)
+    files = {m["model"]: m for m in manifest["models"]}
+    slug = slug or manifest["workspace"]["slug"]
+    total = sum(m["count"] for m in manifest["models"])
+    with Progress(_("Restoring"), total or 1, stream=stream) as bar, transaction.atomic():
+        workspace = _new_workspace(manifest["workspace"], slug)
+        restorer = _Restorer(z, manifest, workspace, bar)
+        restorer.users()
+        for entry in entries():
+            if entry.label in files:
+                restorer.model(entry, files[entry.label])
+        restorer.m2m()
+        _finish(workspace, actor, manifest, ip)
     return workspace
 
 

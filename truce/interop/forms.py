@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from truce.interop import presets
+from truce.interop import presets, tabular
 from truce.interop.models import ImportKind
 
 UNITS = [
@@ -69,3 +70,18 @@ class RestoreForm(forms.Form):
         max_length=50,
         help_text=_("It must be free; the backup's workspace is restored next to this one."),
     )
+
+    def clean_file(self):
+        """A .zip (by name and by its first bytes) within TRUCE_RESTORE_MAX_BYTES; what is
+        inside is checked by the restore itself."""
+        upload = self.cleaned_data["file"]
+        limit = settings.TRUCE_RESTORE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
+            )
+        head = upload.read(4)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".zip") or head != tabular.XLSX_MAGIC:
+            raise forms.ValidationError(_("This is not a Truce backup (a .zip file)."))
+        return upload

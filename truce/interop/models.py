@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from truce.accounts.models import Workspace
+from truce.core.jobs import JobStates, Tracked
 from truce.core.models import TimeStamped
 
 
@@ -21,10 +23,11 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(workspace=workspace)
 
 
-class ImportJob(TimeStamped):
+class ImportJob(Tracked, TimeStamped):
     """One uploaded file on its way into a workspace. The run row a page polls: a dry run
     checks every row and keeps the errors; a commit checks again and writes all rows in one
-    transaction, or none of them."""
+    transaction, or none of them. A process killed while running one leaves it to the reaper
+    (truce.core.jobs), which marks it failed and ``interrupted``; it can then run again."""
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -56,6 +59,8 @@ class ImportJob(TimeStamped):
         _("status"), max_length=20, choices=State.choices, default=State.UPLOADED
     )
     committed = models.BooleanField(default=False)
+    # what the last start asked for: a commit (True) or a dry run; a retry does the same
+    commit_requested = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(default=0)
     progress_done = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
@@ -70,6 +75,11 @@ class ImportJob(TimeStamped):
 
     objects = ImportJobQuerySet.as_manager()
 
+    job_states = JobStates(
+        queued=State.QUEUED, running=(State.CHECKING, State.IMPORTING), failed=State.FAILED
+    )
+    job_task = ("truce.interop.tasks.run_import", "job_id")
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["workspace", "-created_at"])]
@@ -82,6 +92,21 @@ class ImportJob(TimeStamped):
     @property
     def running(self) -> bool:
         return self.status in (self.State.QUEUED, self.State.CHECKING, self.State.IMPORTING)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed without row errors (interrupted, or crashed): the same start can be retried."""
+        return self.status == self.State.FAILED and not self.error_count and bool(self.file)
+
+    @property
+    def display_message(self) -> str:
+        """The outcome in words, in the reader's language when the job was interrupted."""
+        if self.interrupted:
+            return gettext(
+                "The process running this import stopped before it finished; nothing was "
+                "imported. Run it again."
+            )
+        return self.message
 
     @property
     def percent(self) -> int:

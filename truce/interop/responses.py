@@ -24,6 +24,22 @@ def export_response(workspace, kind: str, file_format: str, query):
     return response
 
 
+def audit_export(ctx, kind: str, file_format: str, query) -> None:
+    """Record who exported which list with which filters (the workspace's audit log)."""
+    from truce.accounts.models import AuditAction
+    from truce.accounts.services import audit
+
+    filters = {
+        key: query.get(key, "")[:100]
+        for key in sorted(query)[:20]
+        if key not in ("format", "page") and query.get(key)
+    }
+    audit(
+        action=AuditAction.EXPORTED, actor=ctx.membership.user, workspace=ctx.workspace,
+        target=kind, format=file_format, filters=filters,
+    )  # fmt: skip
+
+
 def template_response(kind: str, file_format: str, preset: str = ""):
     """A blank file with the columns an import of ``kind`` recognises."""
     header = services.template_columns(kind, preset)

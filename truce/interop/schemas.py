@@ -35,6 +35,10 @@ class ImportJobOut(Schema):
     message: str
     created_at: datetime
     finished_at: datetime | None
+    interrupted: bool = Field(
+        ..., description="The process running it was stopped; nothing was imported"
+    )
+    can_retry: bool = Field(..., description="POST …/retry runs it again")
 
 
 class MappingIn(Schema):

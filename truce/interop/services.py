@@ -3,6 +3,12 @@
 A run reads the file once: every row is checked (outside any transaction, so the progress the
 page polls is visible), and only if no row has an error are all rows written, in one
 transaction. Big files run on the task worker; small ones right away.
+
+The process running an import claims the job row (truce.core.jobs) and keeps a heartbeat;
+every outcome it writes is conditional on that claim, and the "done" status is written in the
+same transaction as the rows. So if the process is killed, the job is left running with
+nothing imported, the reaper marks it failed (``interrupted``), and ``import_retry`` starts
+the same dry run or commit again.
 """
 
 from __future__ import annotations
@@ -19,15 +25,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from truce.accounts.models import Membership
-from truce.core import events
+from truce.accounts.models import AuditAction, Membership
+from truce.accounts.services import audit
+from truce.core import events, faults, jobs
 from truce.core.access import WorkspaceAccess
 from truce.core.errors import Conflict, PermissionDenied, ValidationFailed
 from truce.interop import presets, tabular, values
 from truce.interop.importers import IMPORTERS
 from truce.interop.models import ImportJob, ImportKind
 
-MAX_BYTES = getattr(settings, "TRUCE_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+MAX_BYTES = 50 * 1024 * 1024  # unless settings.TRUCE_IMPORT_MAX_BYTES (read at each upload)
 MAX_ROWS = getattr(settings, "TRUCE_IMPORT_MAX_ROWS", 200_000)
 INLINE_ROWS = 2000  # more rows than this run on the worker, and the page polls
 PROGRESS_EVERY = 1000
@@ -44,6 +51,18 @@ def _rejection(exc: tabular.Rejected) -> str:
         "encoding": _("The text encoding could not be recognised. Save it as CSV (UTF-8)."),
         "empty": _("The file is empty: the first row must hold the column names."),
         "unreadable": _("The CSV file could not be read (a quote is probably not closed)."),
+        "executable": _(
+            "This file is a program or a script, not a table. Upload a .csv or .xlsx file."
+        ),
+        "markup": _(
+            "This file is a web page, an SVG image or an XML document, not a table. "
+            "Save it as CSV (UTF-8) or .xlsx."
+        ),
+        "macro": _("Workbooks with macros cannot be imported. Save it as a plain .xlsx workbook."),
+        "encrypted": _("Password-protected workbooks cannot be read. Save it without a password."),
+        "zip_bomb": _(
+            "This file would unpack to %(size)s MB, far more than its size; it cannot be read."
+        ),
     }
     return messages[exc.code] % exc.params if exc.params else messages[exc.code]
 
@@ -66,11 +85,12 @@ def import_upload(*, ctx: WorkspaceAccess, kind: str, upload, preset: str = "") 
         raise ValidationFailed(fields={"preset": [_("This preset is for requirements only.")]})
     if upload is None:
         raise _file_error(_("Choose a file."))
-    if upload.size > MAX_BYTES:
+    limit = getattr(settings, "TRUCE_IMPORT_MAX_BYTES", MAX_BYTES)
+    if upload.size > limit:
         raise _file_error(
-            _("The file is larger than %(limit)s MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
+            _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
         )
-    head = upload.read(8)
+    head = upload.read(tabular.SNIFF_BYTES)
     upload.seek(0)
     try:
         file_format = tabular.detect_format(upload.name, head)
@@ -87,7 +107,7 @@ def import_upload(*, ctx: WorkspaceAccess, kind: str, upload, preset: str = "") 
     sample = [values.text(v)[:80] for v in first]
     return ImportJob.objects.create(
         workspace=ctx.workspace, created_by=ctx.membership.user, kind=kind, preset=preset,
-        filename=Path(upload.name).name[:255], file=name, file_format=file_format,
+        filename=values.file_name(upload.name), file=name, file_format=file_format,
         size=upload.size, encoding=table.encoding, delimiter=table.delimiter,
         headers=table.headers, mapping=presets.guess_mapping(kind, table.headers, preset),
         options={"preset": preset, "estimate_unit": unit, "sample": sample},
@@ -150,8 +170,14 @@ def import_configure(
         "estimate_unit": estimate_unit or job.options.get("estimate_unit", "days"),
     }
     job.status = State.UPLOADED
-    job.save(update_fields=["mapping", "options", "status", "updated_at"])
+    _release(job)
+    job.save(update_fields=["mapping", "options", "status", *jobs.release_fields(), "updated_at"])
     return job
+
+
+def _release(job: ImportJob) -> None:
+    for name, value in jobs.release_fields().items():
+        setattr(job, name, value)
 
 
 def import_start(*, ctx: WorkspaceAccess, job: ImportJob, commit: bool) -> ImportJob:
@@ -167,13 +193,29 @@ def import_start(*, ctx: WorkspaceAccess, job: ImportJob, commit: bool) -> Impor
     if importer.missing_required():
         raise ValidationFailed(fields={"mapping": [_("Choose a column for every required field.")]})
     job.status, job.committed, job.progress_done, job.message = State.QUEUED, False, 0, ""
-    job.save(update_fields=["status", "committed", "progress_done", "message", "updated_at"])
+    job.commit_requested = commit
+    _release(job)
+    fields = ["status", "committed", "progress_done", "message", "commit_requested"]
+    job.save(update_fields=[*fields, *jobs.release_fields(), "updated_at"])
     if job.rows_total <= INLINE_ROWS:
         return import_run(job=job, commit=commit)
     from truce.interop.tasks import run_import
 
     transaction.on_commit(lambda: run_import.enqueue(job_id=job.pk, commit=commit))
     return job
+
+
+def import_retry(*, ctx: WorkspaceAccess, job: ImportJob) -> ImportJob:
+    """Start an import that failed without row errors (its process was interrupted, or it
+    crashed) again, as the dry run or commit it was."""
+    _require_admin(ctx)
+    if not job.can_retry:
+        raise Conflict(
+            _("Only an import that stopped without row errors can be run again.")
+            if job.status == State.FAILED
+            else _("This import has not failed; there is nothing to run again.")
+        )
+    return import_start(ctx=ctx, job=job, commit=job.commit_requested)
 
 
 def _runner(job: ImportJob) -> WorkspaceAccess:
@@ -187,28 +229,63 @@ def _runner(job: ImportJob) -> WorkspaceAccess:
     return WorkspaceAccess(workspace=membership.workspace, membership=membership)
 
 
-def _save(job: ImportJob, *fields: str) -> None:
-    job.save(update_fields=[*fields, "updated_at"])
+class LostClaim(Exception):
+    """The job is no longer this process's (the reaper failed it, or another start took it)."""
 
 
-def import_run(*, job: ImportJob, commit: bool, advance=None) -> ImportJob:
+def _own(job: ImportJob, *fields: str) -> bool:
+    """Save ``fields`` only while this process still holds the running job."""
+    job.updated_at = timezone.now()
+    mine = ImportJob.objects.filter(
+        pk=job.pk, claimed_by=job.claimed_by, status__in=ImportJob.job_states.running
+    )
+    return bool(mine.update(**{f: getattr(job, f) for f in (*fields, "updated_at")}))
+
+
+def _claim(job: ImportJob, commit: bool, queued_only: bool) -> bool:
+    starting = [State.QUEUED]
+    if not queued_only:  # the CLI runs an uploaded job right away
+        starting += [State.UPLOADED, State.CHECKED, State.FAILED]
+    now = timezone.now()
+    values = {
+        "status": State.CHECKING, "committed": False, "commit_requested": commit,
+        "progress_done": 0, "message": "", "updated_at": now, **jobs.claim_fields(now),
+    }  # fmt: skip
+    if not ImportJob.objects.filter(pk=job.pk, status__in=starting).update(**values):
+        return False
+    for name, value in values.items():
+        setattr(job, name, value)
+    return True
+
+
+def import_run(
+    *, job: ImportJob, commit: bool, advance=None, queued_only: bool = False
+) -> ImportJob:
     """Check every row; with ``commit``, write them all if none has an error. ``advance(n)``
-    hears of every ``n`` rows checked (the CLI's progress bar)."""
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    hears of every ``n`` rows checked (the CLI's progress bar). The task passes
+    ``queued_only``: a job that is no longer queued (the reaper failed it) is left alone."""
+    if not _claim(job, commit, queued_only):
+        job.refresh_from_db()
+        return job
+    with (
+        translation.override(job.language or settings.LANGUAGE_CODE),
+        jobs.heartbeat(ImportJob, job.pk, job.claimed_by),
+    ):
         try:
             return _run(job, commit, advance)
+        except LostClaim:
+            job.refresh_from_db()
+            return job
         except Exception as exc:
             job.status, job.finished_at = State.FAILED, timezone.now()
             job.message = getattr(exc, "message", "") or _("The import stopped unexpectedly.")
-            _save(job, "status", "finished_at", "message")
+            _own(job, "status", "finished_at", "message")
             raise
 
 
 def _run(job: ImportJob, commit: bool, advance) -> ImportJob:
     importer = IMPORTERS[job.kind](_runner(job), job.headers, job.mapping, job.options)
     importer.prepare = commit
-    job.status = State.CHECKING
-    _save(job, "status")
     started, cpu = time.monotonic(), time.process_time()
     rows, count, preview = _check_rows(job, importer, keep=commit, advance=advance)
     checked, checked_cpu = time.monotonic(), time.process_time()
@@ -231,12 +308,12 @@ def _run(job: ImportJob, commit: bool, advance) -> ImportJob:
         ) % {"n": job.error_count}
     else:
         job.status = State.IMPORTING
-        _save(job, "status")
-        _write(job, importer, rows)
-        job.timings["write"] = round(time.monotonic() - checked, 2)
-        job.timings["write_cpu"] = round(time.process_time() - checked_cpu, 2)
-        fields += ["created_count", "committed", "file"]
-    _save(job, *fields)
+        if not _own(job, "status"):
+            raise LostClaim()
+        _write(job, importer, rows, fields, (checked, checked_cpu))
+        return job
+    if not _own(job, *fields):
+        raise LostClaim()
     return job
 
 
@@ -265,7 +342,10 @@ def _check_rows(job: ImportJob, importer, *, keep: bool, advance=None) -> tuple[
                 ]
             )
         if count % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(progress_done=count)
+            ImportJob.objects.filter(pk=job.pk, claimed_by=job.claimed_by).update(
+                progress_done=count, heartbeat_at=timezone.now()
+            )
+            faults.pause("import.check")
             if advance:
                 advance(PROGRESS_EVERY)
     targets = presets.targets_for(job.kind)
@@ -273,7 +353,10 @@ def _check_rows(job: ImportJob, importer, *, keep: bool, advance=None) -> tuple[
     return kept, count, {"columns": columns, "rows": preview_rows}
 
 
-def _write(job: ImportJob, importer, rows: list) -> None:
+def _write(job: ImportJob, importer, rows: list, fields: list[str], clocks) -> None:
+    """Insert the rows and mark the job done in one transaction: either both happen or
+    neither (a killed process, or a job the reaper has failed meanwhile, imports nothing)."""
+    checked, checked_cpu = clocks
     with transaction.atomic():
         job.created_count = importer.write(rows)
         list_url = {
@@ -286,8 +369,18 @@ def _write(job: ImportJob, importer, rows: list) -> None:
             url=reverse(list_url, args=[job.workspace.slug]),
             data={"kind": job.kind, "count": job.created_count, "preset": job.preset},
         )  # fmt: skip
-    job.status, job.committed = State.DONE, True
+        audit(
+            action=AuditAction.IMPORT_COMMITTED, actor=job.created_by, workspace=job.workspace,
+            target=job.filename, kind=job.kind, rows=job.created_count, preset=job.preset,
+        )  # fmt: skip
+        faults.pause("import.write")
+        job.timings["write"] = round(time.monotonic() - checked, 2)
+        job.timings["write_cpu"] = round(time.process_time() - checked_cpu, 2)
+        job.status, job.committed = State.DONE, True
+        if not _own(job, *fields, "created_count", "committed"):
+            raise LostClaim()  # rolls the rows back
     job.file.delete(save=False)  # imported: the copy is not needed any more
+    ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def template_columns(kind: str, preset: str = "") -> list[str]:

@@ -4,6 +4,12 @@ Excel or the tool chose, and .xlsx. No Django here; the caller translates ``Reje
 CSV encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), otherwise
 GB18030 (a superset of GBK, what Chinese Excel writes by default). Separators: comma,
 semicolon (European Excel) or tab, whichever splits the header line into the most columns.
+
+Uploads are checked by extension and by content, whatever the extension claims: a .csv must be
+text (no NUL bytes, not a known binary format, not a program or script, not a web page, SVG or
+XML document) and must decode; an .xlsx must be a zip holding a workbook (its content types and
+``xl/workbook.xml``), without macros, and must not unpack to far more than its size (a "zip
+bomb"). The caller reads the first ``SNIFF_BYTES`` for ``detect_format``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +27,40 @@ XLSX_MAGIC = b"PK\x03\x04"
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx"}
 DELIMITERS = ",;\t"
+SNIFF_BYTES = 4096
+# Formats that are never a text table, by their first bytes.
+BINARY_MAGIC = (
+    XLSX_MAGIC,  # any zip: .xlsx, .docx, .jar … renamed
+    b"\xd0\xcf\x11\xe0",  # OLE: old .xls, .doc, .msi
+    b"%PDF-",
+    b"\x1f\x8b",  # gzip
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"RIFF",  # WebP, AVI, WAV
+    b"{\\rtf",
+)
+EXECUTABLE_MAGIC = (
+    b"\x7fELF",  # Linux
+    b"\xfe\xed\xfa\xce",  # macOS Mach-O, both byte orders, 32 and 64 bits, universal
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",  # a script for an interpreter
+)
+# A web page, SVG image or XML document: what a browser would render or run if served back.
+MARKUP = re.compile(
+    r"<(?:!doctype|html|head|body|svg|\?xml|script|iframe|object|embed|meta|link|style|!--)\b",
+    re.IGNORECASE,
+)
+# A zip may unpack to at most this many times its size (xlsx and backups compress 5 to 30
+# times; zip bombs a thousand times and more), and to at least this much whatever its size.
+UNPACK_RATIO = 100
+UNPACK_FLOOR = 64 * 1024 * 1024
 
 
 class Rejected(Exception):
@@ -57,14 +98,37 @@ def detect_format(filename: str, head: bytes) -> str:
             raise Rejected("not_xlsx")
         return "xlsx"
     if ext in CSV_EXTENSIONS:
-        if head.startswith(XLSX_MAGIC) or head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise Rejected("binary_csv")
-        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise Rejected("binary_csv")
+        check_text(head)
         return "csv"
     if ext == ".xls":
         raise Rejected("old_xls")
     raise Rejected("extension", ext=ext or "—")
+
+
+def check_text(head: bytes) -> None:
+    """Refuse what claims to be a CSV file but is not text, from its first bytes."""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    windows = head.startswith(b"MZ") and b"\x00" in head[:64]  # .exe, .dll (not "MZ,…" text)
+    if windows or head.startswith(EXECUTABLE_MAGIC):
+        raise Rejected("executable")
+    if head.startswith(BINARY_MAGIC) or (b"\x00" in head and not utf16):
+        raise Rejected("binary_csv")
+    try:
+        text = head.decode("utf-16") if utf16 else head.decode("utf-8-sig", errors="ignore")
+    except UnicodeDecodeError:
+        raise Rejected("encoding") from None
+    if MARKUP.match(text.lstrip()):
+        raise Rejected("markup")
+
+
+def check_zip(z: zipfile.ZipFile, size: int) -> None:
+    """Refuse an archive that unpacks to far more than ``size`` bytes, or is encrypted."""
+    infos = z.infolist()
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise Rejected("encrypted")
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > max(UNPACK_RATIO * size, UNPACK_FLOOR):
+        raise Rejected("zip_bomb", size=unpacked // (1024 * 1024))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -101,6 +165,8 @@ def open_table(path: Path, file_format: str) -> Table:
     if file_format == "xlsx":
         return _open_xlsx(path)
     text, encoding = decode(path.read_bytes())
+    if "\x00" in text:  # binary further in, or a NUL no database column can hold
+        raise Rejected("binary_csv")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -135,9 +201,15 @@ def _check_xlsx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-    except zipfile.BadZipFile:
+            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+                raise Rejected("not_xlsx")
+            check_zip(z, path.stat().st_size)
+            types = z.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError):
         raise Rejected("not_xlsx") from None
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
+        raise Rejected("macro")
+    if b"spreadsheetml" not in types:
         raise Rejected("not_xlsx")
 
 

@@ -7,9 +7,12 @@ from django_tasks import task
 
 @task()
 def run_import(*, job_id: int, commit: bool) -> int:
-    """Run one import job; the job row records the outcome (and a crash, which is re-raised)."""
+    """Run one queued import job; the job row records the outcome (and a crash, which is
+    re-raised). A job that is no longer queued (gone, or failed by the reaper) is skipped."""
     from truce.interop.models import ImportJob
     from truce.interop.services import import_run
 
-    job = ImportJob.objects.select_related("workspace", "created_by").get(pk=job_id)
-    return import_run(job=job, commit=commit).created_count
+    job = ImportJob.objects.select_related("workspace", "created_by").filter(pk=job_id).first()
+    if job is None:
+        return 0
+    return import_run(job=job, commit=commit, queued_only=True).created_count

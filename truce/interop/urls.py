@@ -13,6 +13,7 @@ urlpatterns = [
     path(I + "imports/<int:job_id>/", views.import_job, name="import_job"),
     path(I + "imports/<int:job_id>/run/", views.import_run, name="import_run"),
     path(I + "imports/<int:job_id>/status/", views.import_status, name="import_status"),
+    path(I + "imports/<int:job_id>/retry/", views.import_retry, name="import_retry"),
     path(I + "templates/<str:data_kind>.<str:file_format>", views.template, name="template"),
     path(I + "backup/", views.backup, name="backup"),
     path(I + "restore/", views.restore, name="restore"),

@@ -39,6 +39,15 @@ def text(value) -> str:
     return str(value).strip()
 
 
+def file_name(name: str) -> str:
+    """An uploaded file's name as shown back: the last path part, without control or
+    direction-override characters (which can make "gpj.exe" display as "exe.jpg"), at most
+    255 characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    kept = "".join(c for c in base if unicodedata.category(c) not in ("Cc", "Cf"))
+    return kept.strip()[:255] or "upload"
+
+
 def norm(label: str) -> str:
     """For comparing headers and vocabulary: width-folded, lower case, no spaces or marks."""
     folded = unicodedata.normalize("NFKC", label or "").lower()

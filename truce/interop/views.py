@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from truce.core import jobs
 from truce.core.errors import NotFound, PermissionDenied, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
 from truce.interop import forms, presets, responses, services
@@ -21,8 +22,11 @@ RECENT = 10
 
 
 def _job(request, slug, job_id):
+    """The job, after the reaper has looked at it if it is not finished."""
     try:
-        return access_import_job(request.user, slug, job_id)
+        ctx, job = access_import_job(request.user, slug, job_id)
+        jobs.reap_shown([job])
+        return ctx, job
     except NotFound:
         raise Http404() from None
     except PermissionDenied as exc:
@@ -34,13 +38,19 @@ def _home(request, ctx, *, upload=None, restore=None, status=200):
         "ctx": ctx,
         "upload": upload or forms.UploadForm(),
         "restore": restore or forms.RestoreForm(),
-        "jobs": ImportJob.objects.for_workspace(ctx.workspace).select_related("created_by")[
-            :RECENT
-        ],
+        "jobs": _recent(ctx),
         "kinds": ImportKind.choices,
         "presets": presets.PRESETS.values(),
     }
     return render(request, "interop/home.html", context, status=status)
+
+
+def _recent(ctx) -> list[ImportJob]:
+    recent = list(
+        ImportJob.objects.for_workspace(ctx.workspace).select_related("created_by")[:RECENT]
+    )
+    jobs.reap_shown(recent)
+    return recent
 
 
 @login_required
@@ -109,6 +119,21 @@ def import_run(request, slug, job_id):
 
 
 @login_required
+@require_POST
+def import_retry(request, slug, job_id):
+    """Run an interrupted (or crashed) import again, as the dry run or commit it was."""
+    ctx, job = _job(request, slug, job_id)
+    try:
+        job = services.import_retry(ctx=ctx, job=job)
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if job.status == ImportJob.State.DONE:
+            messages.success(request, _("%(n)s rows imported.") % {"n": job.created_count})
+    return redirect("interop:import_job", slug=slug, job_id=job.pk)
+
+
+@login_required
 def import_status(request, slug, job_id):
     """The results area alone, polled by htmx while the job runs."""
     ctx, job = _job(request, slug, job_id)
@@ -133,7 +158,9 @@ def export(request, ctx, data_kind):
     """The list page's filters (in the query string) decide the rows."""
     check_kind(data_kind)
     file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    return responses.export_response(ctx.workspace, data_kind, file_format, request.GET)
+    response = responses.export_response(ctx.workspace, data_kind, file_format, request.GET)
+    responses.audit_export(ctx, data_kind, file_format, request.GET)
+    return response
 
 
 @login_required

@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from truce.accounts.models import User
 from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS, ErrorOut
+from truce.core import jobs
 from truce.core.access import access_workspace
 from truce.core.concurrency import version_from_if_match
 from truce.core.errors import ValidationFailed
@@ -63,6 +64,13 @@ def _fields(ctx, data: dict) -> dict:
     return data
 
 
+def _brief(run: Run) -> dict:
+    """The run's status fields; ``error`` in the caller's language when it was interrupted."""
+    out = {f: getattr(run, f) for f in RunBrief.model_fields}
+    out["error"] = run.display_error
+    return out
+
+
 def _run_out(run: Run) -> dict:
     inputs, result = run.inputs, run.result
     items = [
@@ -71,8 +79,7 @@ def _run_out(run: Run) -> dict:
         for row in inputs.get("items", [])
     ]
     out = {
-        **{f: getattr(run, f) for f in RunBrief.model_fields if f != "scenario_id"},
-        "scenario_id": run.scenario_id,
+        **_brief(run),
         "previous_id": run.previous_id,
         "periods": inputs.get("periods", []),
         "pools": inputs.get("pools", {}),
@@ -181,13 +188,17 @@ def run_start(request, slug: str, scenario_id: int):
 @router.get(BASE + "/scenarios/{scenario_id}/runs", response={200: list[RunBrief], **COMMON_ERRORS})
 def run_list(request, slug: str, scenario_id: int):
     _ctx, scenario = access_scenario(request.user, slug, scenario_id)
-    return list(Run.objects.filter(scenario=scenario).defer("inputs", "result")[:100])
+    runs = list(Run.objects.filter(scenario=scenario).defer("inputs", "result")[:100])
+    jobs.reap_shown(runs)
+    return [_brief(run) for run in runs]
 
 
 @router.get(BASE + "/runs/{run_id}", response={200: RunOut, **COMMON_ERRORS})
 def run_detail(request, response: HttpResponse, slug: str, run_id: int):
-    """Status and progress; with the full result once done."""
+    """Status and progress; with the full result once done. A run whose worker was killed is
+    reported failed with ``interrupted`` true: start the scenario again."""
     _ctx, run = access_run(request.user, slug, run_id)
+    jobs.reap_shown([run])
     response["ETag"] = run.etag
     return _run_out(run)
 

@@ -12,7 +12,8 @@ looks a pool up by that id, so the old ids are harmless labels after a restore. 
 ``content["run"]`` is the old run id (informational; the plan's ``run`` key is remapped and
 the content hash, which sign-offs are checked against, covers only the period and the item
 keys, so restored sign-offs still count). A run that was queued or running when the backup
-was taken is restored in that state with no task behind it; run the scenario again.
+was taken is restored in that state with no task behind it; the reaper (truce.core.jobs)
+marks it failed and interrupted, and the scenario can run again.
 """
 
 from __future__ import annotations

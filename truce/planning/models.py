@@ -14,10 +14,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from truce.accounts.models import Workspace
+from truce.core.jobs import JobStates, Tracked
 from truce.core.models import Versioned
 
 
@@ -106,14 +107,20 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("run status", "Failed")
 
 
-class Run(Versioned):
+class Run(Tracked, Versioned):
     """One solve of a scenario: inputs as they were, progress while it runs, and the results.
 
     ``inputs`` and ``result`` are the JSON documents of truce.planning.engine; ``result`` holds
     the selection (which adopting a Pareto point replaces), the optimal selection, values,
-    usage, the greedy baseline, explanations and the Pareto points."""
+    usage, the greedy baseline, explanations and the Pareto points. A run whose worker was
+    killed is marked failed and ``interrupted`` by the reaper (truce.core.jobs), with no
+    result; starting the scenario again makes a new run."""
 
     Status = RunStatus
+    job_states = JobStates(
+        queued=RunStatus.QUEUED, running=(RunStatus.RUNNING,), failed=RunStatus.FAILED
+    )
+    job_task = ("truce.planning.tasks.execute_run", "run_id")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="runs")
@@ -154,6 +161,13 @@ class Run(Versioned):
     @property
     def finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def display_error(self) -> str:
+        """Why it failed, in the reader's language when the run was interrupted."""
+        if self.interrupted:
+            return gettext("The worker stopped while this run was in progress; run it again.")
+        return self.error
 
 
 class PeriodPlan(Versioned):

@@ -94,6 +94,9 @@ class RunBrief(Schema):
     progress: float
     stage: str
     error: str
+    interrupted: bool = Field(
+        ..., description="Its worker was stopped before it finished; start the scenario again"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

@@ -241,12 +241,13 @@ def charts(run: Run) -> dict:
     }
 
 
+# what the scenario page lists of a run, and what the reaper reads of one
+BRIEF_FIELDS = ["id", "number", "status", "progress", "created_at", "updated_at", "finished_at"]
+BRIEF_FIELDS += ["scenario_id", "claimed_by", "heartbeat_at", "interrupted"]
+
+
 def latest_runs(scenario: Scenario, limit: int = 10) -> list[Run]:
-    return list(
-        Run.objects.filter(scenario=scenario)
-        .only("id", "number", "status", "progress", "created_at", "finished_at", "scenario_id")
-        .order_by("-id")[:limit]
-    )
+    return list(Run.objects.filter(scenario=scenario).only(*BRIEF_FIELDS).order_by("-id")[:limit])
 
 
 def compare(runs: list[Run]) -> dict:

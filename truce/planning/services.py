@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from truce.accounts.models import Membership
-from truce.core import events, history
+from truce.core import events, faults, history, jobs
 from truce.core.access import WorkspaceAccess
 from truce.core.errors import (
     Conflict,
@@ -228,10 +228,8 @@ def scenario_update(
 
 @transaction.atomic
 def scenario_delete(*, ctx: WorkspaceAccess, scenario: Scenario, expected_version: int) -> None:
-    if not Scenario.objects.filter(pk=scenario.pk, version=expected_version).exists():
-        from truce.core.errors import PreconditionFailed
-
-        raise PreconditionFailed(current=Scenario.objects.filter(pk=scenario.pk).first())
+    # The version check takes the row lock, so nobody changes the scenario until it is gone.
+    scenario.save_versioned(expected_version=expected_version, update_fields=[])
     _record(ctx, scenario, ChangeRecord.Verb.DELETED, {"name": [scenario.name, None]})
     scenario.delete()
 
@@ -262,35 +260,46 @@ def run_start(*, ctx: WorkspaceAccess, scenario: Scenario) -> Run:
         inputs=inputs,
         created_by=ctx.membership.user,
     )
+    faults.pause("run.start")
     transaction.on_commit(lambda: execute_run.enqueue(run_id=run.pk))
     return run
 
 
 def run_execute(run_id: int, **limits: float) -> Run | None:
     """The task's work: solve, baseline, explanations, Pareto; progress is written as it goes.
-    A failure is recorded on the run and raised again (the task runner logs it)."""
-    run = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).first()
-    if run is None:
-        return None  # already taken (a retried task) or gone
-    rows = Run.objects.filter(pk=run.pk)
-    rows.update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=0.01)
+    A failure is recorded on the run and raised again (the task runner logs it).
+
+    The worker claims the run (truce.core.jobs) and keeps a heartbeat; every later write is
+    conditional on that claim, so a run the reaper has failed (its worker was thought dead)
+    never gets a result afterwards."""
+    now = timezone.now()
+    claim = jobs.claim_fields(now)
+    claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, progress=0.01, **claim
+    )
+    if not claimed:
+        return None  # already taken (a retried task), failed by the reaper, or gone
+    run = Run.objects.get(pk=run_id)
+    mine = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, claimed_by=claim["claimed_by"])
 
     def report(stage: str, fraction: float) -> None:
-        rows.update(stage=stage, progress=fraction)
+        mine.update(stage=stage, progress=fraction, heartbeat_at=timezone.now())
 
-    try:
-        result, timings = engine.run_all(run.inputs, report=report, **(LIMITS | limits))
-    except Exception as exc:
-        rows.update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
-        raise
-    rows.update(
-        status=RunStatus.DONE,
-        progress=1.0,
-        stage="",
-        result=result,
-        timings={k: round(v, 4) for k, v in timings.items()},
-        finished_at=timezone.now(),
-    )
+    faults.pause("run.solve")
+    with jobs.heartbeat(Run, run_id, claim["claimed_by"]):
+        try:
+            result, timings = engine.run_all(run.inputs, report=report, **(LIMITS | limits))
+        except Exception as exc:
+            mine.update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+            raise
+        mine.update(
+            status=RunStatus.DONE,
+            progress=1.0,
+            stage="",
+            result=result,
+            timings={k: round(v, 4) for k, v in timings.items()},
+            finished_at=timezone.now(),
+        )
     run.refresh_from_db()
     return run
 
@@ -464,9 +473,14 @@ def _schedule(ctx: WorkspaceAccess, plan: PeriodPlan) -> dict:
     from truce.resources.services import watch_overcommitment
 
     numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "requirement"]
-    requirements = list(Requirement.objects.filter(workspace=ctx.workspace, number__in=numbers))
+    # Locked until commit: each item moves from the status it has now, not from a copy.
+    requirements = list(
+        Requirement.objects.select_for_update().filter(workspace=ctx.workspace, number__in=numbers)
+    )
     numbers = [int(i["id"][1:]) for i in plan.content["items"] if i["kind"] == "campaign"]
-    campaigns = list(Campaign.objects.filter(workspace=ctx.workspace, number__in=numbers))
+    campaigns = list(
+        Campaign.objects.select_for_update().filter(workspace=ctx.workspace, number__in=numbers)
+    )
     # Scheduling can push a pool over its capacity: that is announced ("pool.overcommitted"),
     # which flags the pool and opens a conflict.
     with watch_overcommitment(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from truce.core import jobs
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PermissionDenied, TruceError
 from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
@@ -114,6 +115,7 @@ def _run_context(request, ctx, run: Run | None) -> dict:
 def scenario_detail(request, slug, scenario_id):
     ctx, scenario = _fetch(access.access_scenario, request, slug, scenario_id)
     runs = selectors.latest_runs(scenario)
+    jobs.reap_shown(runs)  # a run whose worker was killed shows as failed, not running forever
     latest = Run.objects.filter(pk=runs[0].pk).first() if runs else None
     if latest is not None:
         latest.scenario = scenario
@@ -136,6 +138,7 @@ def run_start(request, slug, scenario_id):
 def run_detail(request, slug, run_id):
     """The run's result; htmx polls ask for the "run" fragment only."""
     ctx, run = _fetch(access.access_run, request, slug, run_id)
+    jobs.reap_shown([run])
     context = {"scenario": run.scenario, **_run_context(request, ctx, run)}
     return render_page(request, "planning/run.html", context, partial="run")
 
@@ -152,7 +155,7 @@ def explain(request, slug, run_id, item_key):
         return redirect("planning:run", slug=slug, run_id=run.pk)
     result = selectors.run_result(run, only=item_key)
     item = (result["funded"] + result["left_out"])[0]
-    context = {"ctx": ctx, "run": run, "item": item, "result": result}
+    context = {"ctx": ctx, "scenario": run.scenario, "run": run, "item": item, "result": result}
     return render_page(request, "planning/run.html", context, partial="why")
 
 

@@ -10,6 +10,7 @@ PAGES: dict = {
     "interop:import_job": ("admin", "get"),
     "interop:import_run": ("admin", "post"),
     "interop:import_status": ("admin", "get"),
+    "interop:import_retry": ("admin", "post"),
     "interop:template": ("read", "get"),
     "interop:backup": ("admin", "post"),
     "interop:restore": ("admin", "post"),
@@ -21,6 +22,7 @@ OPERATIONS: dict = {
     "PUT /api/v1/workspaces/{slug}/imports/{job_id}/mapping": "admin",
     "POST /api/v1/workspaces/{slug}/imports/{job_id}/dry-run": "admin",
     "POST /api/v1/workspaces/{slug}/imports/{job_id}/commit": "admin",
+    "POST /api/v1/workspaces/{slug}/imports/{job_id}/retry": "admin",
     "GET /api/v1/workspaces/{slug}/exports/{data_kind}": "read",
     "GET /api/v1/workspaces/{slug}/backup": "admin",
 }

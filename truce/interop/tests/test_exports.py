@@ -65,7 +65,7 @@ def test_requirements_xlsx_is_a_workbook_with_safe_text(ctx, victor, django_asse
     for i, title in enumerate(EVIL[:4] * 3):
         requirement_create(ctx=ctx, title=f"{title}{i}", tags=["a", "b"])
     client = client_for(victor)
-    with django_assert_max_num_queries(6):  # session, user, membership, rows, tags
+    with django_assert_max_num_queries(7):  # session, user, membership, rows, tags, audit
         r = client.get(_url("requirements", format="xlsx"))
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)

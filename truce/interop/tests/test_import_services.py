@@ -225,13 +225,13 @@ def test_upload_checks(ctx, name, data, fragment):
     assert not ImportJob.objects.exists()
 
 
-def test_size_and_row_limits(ctx, monkeypatch):
-    monkeypatch.setattr(services, "MAX_BYTES", 10)
+def test_size_and_row_limits(ctx, monkeypatch, settings):
+    settings.TRUCE_IMPORT_MAX_BYTES = 10
     with pytest.raises(ValidationFailed, match="larger"):
         services.import_upload(
             ctx=ctx, kind="requirements", upload=csv_upload("title\n" + "x\n" * 10)
         )
-    monkeypatch.setattr(services, "MAX_BYTES", 1000)
+    settings.TRUCE_IMPORT_MAX_BYTES = 1000
     monkeypatch.setattr(services, "MAX_ROWS", 3)
     with pytest.raises(ValidationFailed) as exc:
         services.import_upload(
