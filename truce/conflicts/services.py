@@ -20,6 +20,7 @@ from truce.accounts.models import Workspace
 from truce.conflicts.models import Conflict, Evidence, Side, Source, Status
 from truce.core import events, history
 from truce.core.access import WorkspaceAccess
+from truce.core.concurrency import refuse_stale
 from truce.core.errors import Conflict as ConflictError
 from truce.core.errors import PermissionDenied, ValidationFailed
 from truce.core.models import ChangeRecord
@@ -114,6 +115,7 @@ def conflict_update(
 ) -> Conflict:
     """Change the title or a side's position (each side usually edits its own)."""
     _check_write(ctx)
+    refuse_stale(conflict, expected_version)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(
@@ -175,6 +177,7 @@ def conflict_move(
     meeting's agenda (the "conflicts" agenda source) and tells the leads. Deciding goes
     through ``conflict_decide``."""
     _check_write(ctx)
+    refuse_stale(conflict, expected_version)
     if status not in Status.values:
         raise ValidationFailed(fields={"status": [_("Choose a valid status.")]})
     if status == Status.DECIDED:
@@ -224,6 +227,7 @@ def conflict_decide(
     """Close the conflict with a decision: an existing decision record of the workspace, or a
     new one recorded now from the conflict's question and both positions."""
     _check_write(ctx)
+    refuse_stale(conflict, expected_version)
     from truce.meetings.records import decision_record
 
     if conflict.status == Status.DECIDED:

@@ -25,3 +25,12 @@ def version_from_form(value: str | None) -> int:
         return int(value or "")
     except ValueError:
         raise PreconditionRequired() from None
+
+
+def refuse_stale(obj, expected_version: int | None) -> None:
+    """Refuse a stale version before any rule about the object's state is checked, so a client
+    that missed someone's change is told to reload (412 with the current row) instead of
+    hearing about a state it has not seen. The write itself stays conditional on the version
+    (``Versioned.save_versioned``), which also covers a change made after this check."""
+    if expected_version is not None and obj.version != expected_version:
+        raise PreconditionFailed(current=obj)

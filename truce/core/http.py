@@ -56,8 +56,20 @@ def save_or_show_theirs(form, save) -> tuple[bool, object | None]:
     """Run ``save()`` for a versioned edit form. Returns (saved, theirs): on a stale version the
     form keeps the user's input, says someone else changed the object, and carries the current
     version, so saving again overwrites knowingly; ``theirs`` is the current row to show."""
+    from django.utils.translation import gettext as _
+
     from truce.core.errors import PreconditionFailed
 
+    if "version" in form.fields and form.cleaned_data.get("version") is None:
+        # An edit without the version it was loaded with would overwrite blindly.
+        form.add_error(
+            None,
+            _(
+                "This form was sent without the version it was loaded with. Reload the page "
+                "and make your change again."
+            ),
+        )
+        return False, None
     try:
         save()
     except PreconditionFailed as exc:

@@ -134,10 +134,11 @@ def customer_update(
 def customer_delete(
     request, slug: str, customer_id: int, if_match: str | None = Header(None, alias="If-Match")
 ):
-    """If-Match is optional here; when sent, a stale version refuses the delete (412)."""
+    """Send If-Match with the customer's ETag: a stale one (someone changed the customer since)
+    is refused with 412, a missing one with 428."""
     ctx = access_workspace(request.user, slug)
     customer = access_customer(ctx, customer_id, write=True)
-    version = version_from_if_match(if_match, pk=customer.pk) if if_match else None
+    version = version_from_if_match(if_match, pk=customer.pk)
     services.customer_delete(ctx=ctx, customer=customer, expected_version=version)
     return Status(204, None)
 

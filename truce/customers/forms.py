@@ -79,7 +79,11 @@ class SegmentPolicyForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    text = forms.CharField(label=_("What did they say?"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("What did they say?"),
+        max_length=20000,  # as the API (FeedbackIn)
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     customer = forms.CharField(
         label=_("Customer"),
         required=False,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from truce.accounts.models import Workspace
 from truce.core import history
 from truce.core.access import WorkspaceAccess
-from truce.core.errors import PreconditionFailed, ValidationFailed, validation_from_django
+from truce.core.errors import ValidationFailed, validation_from_django
 from truce.core.models import ChangeRecord
 from truce.core.text import index_text
 from truce.customers.models import Customer, Feedback, SegmentPolicy
@@ -221,13 +221,11 @@ def customer_delete(
     *, ctx: WorkspaceAccess, customer: Customer, expected_version: int | None = None
 ) -> None:
     """Delete a customer; their feedback stays (without a customer) and demand is refreshed."""
+    # The version check takes the row lock, so nobody changes the customer until it is gone.
+    customer.save_versioned(expected_version=expected_version, update_fields=[])
     requirement_ids = _requirements_of_customer(customer)
-    rows = Customer.objects.filter(pk=customer.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
     _record(ctx, customer, ChangeRecord.Verb.DELETED, {"name": [customer.name, None]})
-    if rows.delete()[0] == 0:
-        raise PreconditionFailed(current=Customer.objects.filter(pk=customer.pk).first())
+    customer.delete()
     segments_recompute(ctx.workspace)
     demand_recompute(requirement_ids)
 

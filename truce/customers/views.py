@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from truce.core.access import access_customer, access_feedback
 from truce.core.concurrency import version_from_form
-from truce.core.errors import TruceError
+from truce.core.errors import TruceError, ValidationFailed
 from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
 from truce.customers import forms, selectors, services
 from truce.customers.models import Customer, Feedback
@@ -110,7 +110,15 @@ def customer_detail(request, ctx, customer_id):
 @workspace_view(write=True)
 def customer_delete(request, ctx, customer_id):
     customer = access_customer(ctx, customer_id, write=True)
-    services.customer_delete(ctx=ctx, customer=customer)
+    try:
+        services.customer_delete(
+            ctx=ctx,
+            customer=customer,
+            expected_version=version_from_form(request.POST.get("version")),
+        )
+    except TruceError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:detail", slug=ctx.workspace.slug, customer_id=customer.pk)
     messages.success(request, _("%(name)s deleted.") % {"name": customer.name})
     return redirect("customers:list", slug=ctx.workspace.slug)
 
@@ -123,18 +131,24 @@ def segment_settings(request, ctx):
     form = forms.SegmentPolicyForm(
         request.POST or None, initial=forms.SegmentPolicyForm.initial_for(policy)
     )
+    theirs = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.segment_policy_update(
-                ctx=ctx, expected_version=form.cleaned_data["version"], **form.shares()
-            )
-        except TruceError as exc:
-            exc.fields = {form.FIELD_FOR.get(k, k): v for k, v in exc.fields.items()}
-            add_form_errors(form, exc)
-        else:
+
+        def save():
+            try:
+                services.segment_policy_update(
+                    ctx=ctx, expected_version=form.cleaned_data["version"], **form.shares()
+                )
+            except ValidationFailed as exc:
+                exc.fields = {form.FIELD_FOR.get(k, k): v for k, v in exc.fields.items()}
+                raise
+
+        saved, current = save_or_show_theirs(form, save)
+        if saved:
             messages.success(request, _("Segment thresholds saved; customers were re-segmented."))
             return redirect("customers:list", slug=ctx.workspace.slug)
-    return render(request, "customers/segments.html", {"ctx": ctx, "form": form})
+        theirs = forms.SegmentPolicyForm.initial_for(current) if current else None
+    return render(request, "customers/segments.html", {"ctx": ctx, "form": form, "theirs": theirs})
 
 
 # Feedback ------------------------------------------------------------------------------------

@@ -84,6 +84,16 @@ def goal_settings_update(
     found.save_versioned(
         expected_version=expected_version, update_fields=["requires_lead_signature"]
     )
+    from truce.accounts.models import AuditAction
+    from truce.accounts.services import audit
+
+    audit(
+        action=AuditAction.WORKSPACE_UPDATED,
+        actor=ctx.membership.user,
+        workspace=ctx.workspace,
+        target=ctx.workspace,
+        requires_lead_signature=requires_lead_signature,
+    )
     return found
 
 

@@ -93,9 +93,10 @@ def endpoint_update(
 def endpoint_delete(
     request, slug: str, endpoint_id: int, if_match: str | None = Header(None, alias="If-Match")
 ):
-    """Delete an endpoint and its delivery log. If-Match is optional; a stale one is a 412."""
+    """Delete an endpoint and its delivery log. Send If-Match with its ETag: a stale one is a
+    412, a missing one a 428."""
     ctx, endpoint = access_endpoint(request.user, slug, endpoint_id, admin=True)
-    version = version_from_if_match(if_match, pk=endpoint.pk) if if_match else None
+    version = version_from_if_match(if_match, pk=endpoint.pk)
     services.endpoint_delete(ctx=ctx, endpoint=endpoint, expected_version=version)
     return Status(204, None)
 

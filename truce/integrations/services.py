@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from truce.accounts.models import AuditAction
+from truce.accounts.services import audit
 from truce.core.access import WorkspaceAccess
 from truce.core.errors import (
     Conflict,
     PermissionDenied,
-    PreconditionFailed,
     ValidationFailed,
     validation_from_django,
 )
@@ -151,7 +152,18 @@ def endpoint_create(
     )
     _validate(endpoint)
     _save(endpoint, endpoint.save)
+    _audit(ctx, AuditAction.ENDPOINT_CREATED, endpoint)
     return endpoint, revealed
+
+
+def _audit(ctx: WorkspaceAccess, action: str, endpoint: Endpoint, **data) -> None:
+    """The audit log gets the endpoint's kind and host, never its URL: chat robots carry
+    their access token in it."""
+    audit(
+        action=action, actor=ctx.membership.user, workspace=ctx.workspace,
+        target=endpoint.name, kind=endpoint.kind, host=urlsplit(endpoint.url).hostname or "",
+        **data,
+    )  # fmt: skip
 
 
 EDITABLE = ("name", "url", "events", "enabled", "language", "rate_per_minute")
@@ -192,6 +204,8 @@ def endpoint_update(
         endpoint,
         lambda: endpoint.save_versioned(expected_version=expected_version, update_fields=fields),
     )
+    changed = sorted(changes) + (["secret"] if rotate_secret or secret is not None else [])
+    _audit(ctx, AuditAction.ENDPOINT_CHANGED, endpoint, fields=changed)
     return endpoint, revealed
 
 
@@ -201,11 +215,10 @@ def endpoint_delete(
 ) -> None:
     """Delete an endpoint with its delivery log."""
     _require_admin(ctx)
-    rows = Endpoint.objects.filter(pk=endpoint.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if rows.delete()[0] == 0:
-        raise PreconditionFailed(current=Endpoint.objects.filter(pk=endpoint.pk).first())
+    # The version check takes the row lock, so nobody changes the endpoint until it is gone.
+    endpoint.save_versioned(expected_version=expected_version, update_fields=[])
+    endpoint.delete()
+    _audit(ctx, AuditAction.ENDPOINT_DELETED, endpoint)
 
 
 @transaction.atomic

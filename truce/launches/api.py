@@ -217,9 +217,18 @@ def milestone_update(
 
 
 @router.delete(ONE + "/milestones/{milestone_id}", response={204: None, **WRITE_ERRORS})
-def milestone_delete(request, slug: str, launch_number: int, milestone_id: int):
+def milestone_delete(
+    request,
+    slug: str,
+    launch_number: int,
+    milestone_id: int,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    """Send If-Match with the milestone's ETag (its id and version in the launch)."""
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
-    services.milestone_delete(ctx=ctx, milestone=access_milestone(ctx, launch, milestone_id))
+    m = access_milestone(ctx, launch, milestone_id)
+    version = version_from_if_match(if_match, pk=m.pk)
+    services.milestone_delete(ctx=ctx, milestone=m, expected_version=version)
     return Status(204, None)
 
 
@@ -266,9 +275,18 @@ def item_update(
 
 
 @router.delete(ONE + "/checklist/{check_id}", response={204: None, **WRITE_ERRORS})
-def item_delete(request, slug: str, launch_number: int, check_id: int):
+def item_delete(
+    request,
+    slug: str,
+    launch_number: int,
+    check_id: int,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    """Send If-Match with the item's ETag (its id and version in the launch)."""
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
-    services.item_delete(ctx=ctx, item=access_item(ctx, launch, check_id))
+    item = access_item(ctx, launch, check_id)
+    version = version_from_if_match(if_match, pk=item.pk)
+    services.item_delete(ctx=ctx, item=item, expected_version=version)
     return Status(204, None)
 
 

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from truce.accounts.models import Membership, Workspace
 from truce.core import events, history
 from truce.core.access import WorkspaceAccess
-from truce.core.errors import Conflict, PermissionDenied, ValidationFailed, validation_from_django
+from truce.core.concurrency import refuse_stale
+from truce.core.errors import (
+    Conflict,
+    PermissionDenied,
+    PreconditionFailed,
+    ValidationFailed,
+    validation_from_django,
+)
 from truce.core.markdown import render_markdown
 from truce.core.models import ChangeRecord
 from truce.domain import launch as rules
@@ -330,6 +337,7 @@ def launch_move(
     _check_write(ctx)
     if status not in Status.values:
         raise ValidationFailed(fields={"status": [_("Choose a valid status.")]})
+    refuse_stale(launch, expected_version)
     if status == launch.status:
         return launch
     if status == Status.GO:
@@ -411,8 +419,12 @@ def milestone_update(
 
 
 @transaction.atomic
-def milestone_delete(*, ctx: WorkspaceAccess, milestone: Milestone) -> None:
+def milestone_delete(
+    *, ctx: WorkspaceAccess, milestone: Milestone, expected_version: int | None
+) -> None:
+    """Remove a milestone; a stale version (someone changed it meanwhile) is refused."""
     _check_write(ctx)
+    milestone.save_versioned(expected_version=expected_version, update_fields=[])
     _record(
         ctx,
         milestone.launch,
@@ -520,8 +532,10 @@ def item_update(
 
 
 @transaction.atomic
-def item_delete(*, ctx: WorkspaceAccess, item: ReadinessItem) -> None:
+def item_delete(*, ctx: WorkspaceAccess, item: ReadinessItem, expected_version: int | None) -> None:
+    """Remove a checklist item; a stale version (someone changed it meanwhile) is refused."""
     _check_write(ctx)
+    item.save_versioned(expected_version=expected_version, update_fields=[])
     item.delete()
 
 
@@ -644,6 +658,9 @@ def review_save(
     if launch.status not in (Status.LAUNCHED, Status.REVIEWED):
         raise Conflict(_("A launch is reviewed after it launched."))
     review, created = Review.objects.get_or_create(launch=launch)
+    if not created and expected_version is None:
+        # Written meanwhile by someone who got there first: theirs is not overwritten blindly.
+        raise PreconditionFailed(current=review)
     review.went_well, review.went_badly, review.lessons = went_well, went_badly, lessons
     review.lessons_html = render_markdown(lessons)
     fields = ["went_well", "went_badly", "lessons", "lessons_html"]

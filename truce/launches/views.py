@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from truce.core.concurrency import version_from_form
-from truce.core.errors import NotFound, PermissionDenied, TruceError
+from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.history import history_of
 from truce.core.http import add_form_errors, save_or_show_theirs, workspace_view
 from truce.launches import access, forms, selectors, services
@@ -209,7 +209,14 @@ def milestone_done(request, slug, launch_number, milestone_id):
 def milestone_delete(request, slug, launch_number, milestone_id):
     ctx, launch = _launch(request, slug, launch_number, write=True)
     milestone = _child(access.access_milestone, ctx, launch, milestone_id)
-    services.milestone_delete(ctx=ctx, milestone=milestone)
+    try:
+        services.milestone_delete(
+            ctx=ctx,
+            milestone=milestone,
+            expected_version=version_from_form(request.POST.get("version")),
+        )
+    except TruceError as exc:
+        messages.error(request, exc.message)
     return _back(launch, "milestones")
 
 
@@ -270,7 +277,12 @@ def item_toggle(request, slug, launch_number, check_id):
 def item_delete(request, slug, launch_number, check_id):
     ctx, launch = _launch(request, slug, launch_number, write=True)
     item = _child(access.access_item, ctx, launch, check_id)
-    services.item_delete(ctx=ctx, item=item)
+    try:
+        services.item_delete(
+            ctx=ctx, item=item, expected_version=version_from_form(request.POST.get("version"))
+        )
+    except TruceError as exc:
+        messages.error(request, exc.message)
     return _back(launch, "readiness")
 
 
@@ -305,6 +317,7 @@ def review(request, slug, launch_number):
         )
     form = forms.ReviewForm(request.POST or None, initial=initial)
     suggestions = selectors.review_suggestions(launch)
+    theirs = None
     if request.method == "POST":
         if not ctx.can_write:
             raise DjangoPermissionDenied(_("Viewers can read but not change anything."))
@@ -322,13 +335,21 @@ def review(request, slug, launch_number):
                         finish=request.POST.get("finish") == "1",
                         **data,
                     )
+                except PreconditionFailed as exc:
+                    # Someone saved the review meanwhile: show theirs, keep this person's text,
+                    # and carry the current version so saving again replaces it knowingly.
+                    form.add_error(None, exc.message)
+                    theirs = exc.current
+                    if theirs is not None:
+                        form.data = form.data.copy()
+                        form.data["version"] = theirs.version
                 except TruceError as exc:
                     add_form_errors(form, exc)
                 else:
                     messages.success(request, _("Review saved."))
                     return redirect("launches:review", slug=slug, launch_number=launch_number)
     context = {"ctx": ctx, "launch": launch, "form": form, "suggestions": suggestions,
-               "review": existing}  # fmt: skip
+               "review": existing, "theirs": theirs}  # fmt: skip
     return render(request, "launches/review.html", context)
 
 

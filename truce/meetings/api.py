@@ -53,7 +53,7 @@ def _users(ctx, ids: list[int], field: str) -> list[User]:
 def _series_out(s: MeetingSeries) -> dict:
     fields = [*services.SERIES_FIELDS, "id", "version"]
     return {f: getattr(s, f) for f in fields} | {
-        "attendees": list(s.attendees.order_by("username"))
+        "attendees": sorted(s.attendees.all(), key=lambda u: u.username)  # prefetched in lists
     }
 
 

@@ -86,7 +86,9 @@ def members_of(workspace):
 def decision_log(workspace, query: str = "", *, current_only: bool = False):
     qs = (
         Decision.objects.for_workspace(workspace)
-        .select_related("decided_by", "meeting__series", "superseded_by", "supersedes")
+        .select_related(
+            "decided_by", "recorded_by", "meeting__series", "superseded_by", "supersedes"
+        )
         .order_by("-decided_at", "-number")
     )
     if current_only:

@@ -264,11 +264,19 @@ def _meeting_url(meeting: Meeting) -> str:
     return reverse("meetings:meeting", args=[meeting.workspace.slug, meeting.pk])
 
 
+def _lock_status(meeting: Meeting) -> None:
+    """Lock the meeting's row and read its status again: two people pressing start (or
+    finish) at once are checked one after the other, so only one of them goes through."""
+    fresh = Meeting.objects.select_for_update().only("status", "version").get(pk=meeting.pk)
+    meeting.status, meeting.version = fresh.status, fresh.version
+
+
 @transaction.atomic
 def meeting_start(*, ctx: WorkspaceAccess, meeting: Meeting) -> Meeting:
     """Scheduled → in progress. The agenda is generated one last time and then frozen, so
     the minutes refer to what was actually on the table."""
     _check_runs(ctx, meeting)
+    _lock_status(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Conflict(_("This meeting has already started."))
     agenda_generate(meeting)
@@ -281,6 +289,7 @@ def meeting_start(*, ctx: WorkspaceAccess, meeting: Meeting) -> Meeting:
 def meeting_finish(*, ctx: WorkspaceAccess, meeting: Meeting) -> Meeting:
     """In progress → done; the series' next meetings are made sure to exist."""
     _check_runs(ctx, meeting)
+    _lock_status(meeting)
     if meeting.status != MeetingStatus.IN_PROGRESS:
         raise Conflict(_("Only a meeting in progress can be finished."))
     meeting.status, meeting.finished_at = MeetingStatus.DONE, timezone.now()

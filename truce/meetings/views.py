@@ -245,7 +245,9 @@ def attendance(request, slug, meeting_id):
     ctx, meeting = _fetch(access.access_meeting, request, slug, meeting_id, write=True)
     rows = selectors.meeting_detail(meeting)["attendance"]
     form = forms.AttendanceForm(request.POST, attendance=rows)
-    if form.is_valid() and _run(
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for v in form.errors.values() for m in v))
+    elif _run(
         request,
         lambda: services.attendance_set(ctx=ctx, meeting=meeting, presence=form.presence()),
     ):

@@ -189,6 +189,9 @@ def scores_set(
     note: str = "",
 ) -> domain.Evaluation:
     """Record the actor's scores (None clears one); re-derive the requirement's lens scores."""
+    # One scorer at a time per requirement: each derives the combined scores from every
+    # scorer's rows as committed, so two people scoring at once cannot drop each other's.
+    list(Requirement.objects.select_for_update().filter(pk=requirement.pk).values_list("pk"))
     card, criteria = scorecard_for(ctx.workspace)
     if derives_fit(card, criteria) and FIT_KEY in values:
         message = _(

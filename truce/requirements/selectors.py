@@ -170,7 +170,8 @@ def _top_ids(base: QuerySet, statuses: list[str]) -> RawSQL:
     """Ids of the top BOARD_LIMIT cards of each status: one index range scan per status
     (UNION ALL of LIMITed subqueries), not a window over every row of the workspace."""
     if not statuses:
-        return RawSQL("SELECT NULL WHERE 1 = 0", [])
+        # typed: PostgreSQL refuses "id IN (SELECT NULL)" (bigint = text)
+        return RawSQL("SELECT CAST(NULL AS BIGINT) WHERE 1 = 0", [])
     parts, params = [], []
     for status in statuses:
         top = base.filter(status=status).order_by(*SORTS["priority"]).values("pk")[:BOARD_LIMIT]

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from truce.accounts.models import Membership, Workspace
 from truce.core import history
 from truce.core.access import WorkspaceAccess
+from truce.core.concurrency import refuse_stale
 from truce.core.errors import Conflict, ValidationFailed, validation_from_django
 from truce.core.markdown import render_markdown
 from truce.core.models import ChangeRecord
@@ -230,6 +231,14 @@ def requirement_move(
 ) -> Requirement:
     if status not in Status.values:
         raise ValidationFailed(fields={"status": [_("Unknown status.")]})
+    refuse_stale(requirement, expected_version)
+    if expected_version is None:
+        # Callers without a version (bulk moves, plan scheduling) move the row as it is now:
+        # locked and read again, so a move made meanwhile is checked against, not undone.
+        fresh = Requirement.objects.select_for_update().only("status", "version")
+        fresh = fresh.get(pk=requirement.pk)
+        requirement.status, requirement.version = fresh.status, fresh.version
+        expected_version = fresh.version
     if status == requirement.status:
         return requirement
     if not workflow.can_move(requirement.status, status):
@@ -253,7 +262,10 @@ def requirement_bulk_move(*, ctx: WorkspaceAccess, numbers: list[int], status: s
     """All or nothing: if any selected requirement may not move, none moves."""
     if status not in Status.values:
         raise ValidationFailed(fields={"status": [_("Unknown status.")]})
-    items = list(Requirement.objects.filter(workspace=ctx.workspace, number__in=numbers))
+    # Locked, so each move is checked against the status it really has until commit.
+    items = list(
+        Requirement.objects.select_for_update().filter(workspace=ctx.workspace, number__in=numbers)
+    )
     if len(items) != len(set(numbers)):
         raise ValidationFailed(fields={"numbers": [_("Some selected requirements do not exist.")]})
     refused = [r for r in items if r.status != status and not workflow.can_move(r.status, status)]

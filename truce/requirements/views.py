@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from truce.accounts.selectors import members_of
 from truce.core.access import access_requirement
-from truce.core.errors import NotFound, PermissionDenied, TruceError
+from truce.core.concurrency import version_from_form
+from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
 from truce.customers.selectors import demand_breakdown
 from truce.domain import workflow
@@ -226,15 +227,23 @@ def _score_values(post) -> dict[str, float | None]:
 def requirement_move(request, slug, number):
     ctx, r = _requirement(request, slug, number, write=True)
     try:
-        services.requirement_move(ctx=ctx, requirement=r, status=request.POST.get("status", ""))
+        services.requirement_move(
+            ctx=ctx,
+            requirement=r,
+            status=request.POST.get("status", ""),
+            expected_version=version_from_form(request.POST.get("version")),
+        )
     except TruceError as exc:
+        stale = isinstance(exc, PreconditionFailed)
+        if stale and exc.current is not None:
+            r = exc.current  # the card shows where someone else put it
         if request.htmx:
             _prepare_cards(ctx, [r])
             return render(
                 request,
                 "requirements/board.html#card",
                 {"ctx": ctx, "r": r, "error": exc.message},
-                status=422,
+                status=412 if stale else 422,
             )
         messages.error(request, exc.message)
     if request.htmx:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from truce.accounts.models import Membership, Role, Workspace
 from truce.core import history
 from truce.core.access import WorkspaceAccess
+from truce.core.concurrency import refuse_stale
 from truce.core.errors import (
     Conflict,
     PermissionDenied,
@@ -388,6 +389,7 @@ def campaign_move(
 ) -> Campaign:
     if status not in CampaignStatus.values:
         raise ValidationFailed(fields={"status": [_("Unknown status.")]})
+    refuse_stale(campaign, expected_version)
     if status == campaign.status:
         return campaign
     if status not in campaign_targets(campaign.status):

@@ -322,7 +322,12 @@ def campaign_edit(request, slug, campaign_number):
 def campaign_move(request, slug, campaign_number):
     ctx, c = _fetch(access.access_campaign, request, slug, campaign_number, write=True)
     try:
-        services.campaign_move(ctx=ctx, campaign=c, status=request.POST.get("status", ""))
+        services.campaign_move(
+            ctx=ctx,
+            campaign=c,
+            status=request.POST.get("status", ""),
+            expected_version=version_from_form(request.POST.get("version")),
+        )
     except TruceError as exc:
         messages.error(request, exc.message)
     return redirect("resources:campaign", slug=slug, campaign_number=c.number)

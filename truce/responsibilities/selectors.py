@@ -89,10 +89,13 @@ def _items(workspace) -> tuple[dict[int, Requirement], dict[int, dict]]:
         .only("id", "number", "title", "status")
     }
     cells: dict[int, dict[str, list]] = {pk: {} for pk in reqs}
-    rows = Assignment.objects.filter(
-        row__workspace=workspace, row__requirement__in=list(reqs)
-    ).values_list(
-        "row__requirement_id", "row__activity__key", "member_id", "member__side", "letter"
+    # by join, not by an IN list of every requirement (beyond SQLite's variable limit at 100k)
+    rows = (
+        Assignment.objects.filter(row__workspace=workspace)
+        .exclude(row__requirement__status=Requirement.Status.REJECTED)
+        .values_list(
+            "row__requirement_id", "row__activity__key", "member_id", "member__side", "letter"
+        )
     )
     for req_id, key, member_id, side, letter in rows:
         cells[req_id].setdefault(key, []).append(raci.Assignment(str(member_id), side, letter))

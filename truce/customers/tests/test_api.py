@@ -39,7 +39,8 @@ def test_customer_crud_with_etags(client):
     assert r.status_code == 412 and r.json()["error"]["code"] == "stale"
     assert r["ETag"] == f'W/"{cid}-2"'
     assert client.delete(f"{base}/{cid}", HTTP_IF_MATCH=etag).status_code == 412
-    assert client.delete(f"{base}/{cid}").status_code == 204
+    assert client.delete(f"{base}/{cid}").status_code == 428
+    assert client.delete(f"{base}/{cid}", HTTP_IF_MATCH=f'W/"{cid}-2"').status_code == 204
     assert client.get(f"{base}/{cid}").status_code == 404
 
 

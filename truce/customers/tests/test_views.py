@@ -91,7 +91,7 @@ def test_customer_detail_lists_feedback_and_delete(ctx, olivia):
     services.feedback_create(ctx=ctx, text="想要拼团提醒", customer=customer)
     client = client_for(olivia)
     assert "想要拼团提醒" in client.get(url("detail", customer.pk)).content.decode()
-    r = client.post(url("delete", customer.pk))
+    r = client.post(url("delete", customer.pk), {"version": customer.version})
     assert r.status_code == 302 and not Customer.objects.exists()
     assert Feedback.objects.get().customer is None
 

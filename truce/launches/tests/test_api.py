@@ -81,7 +81,8 @@ def test_milestones_and_timeline(alice, launch):
     url = f"{BASE}/{launch.number}/milestones/{m['id']}"
     r = send(api, "patch", url, {"done": True}, HTTP_IF_MATCH=r["ETag"])
     assert r.status_code == 200 and r.json()["done"]
-    assert api.delete(url).status_code == 204
+    assert api.delete(url).status_code == 428
+    assert api.delete(url, HTTP_IF_MATCH=r["ETag"]).status_code == 204
     data = api.get(f"{BASE}-timeline").json()
     assert {b["kind"] for b in data["bars"]} == {"launch", "campaign"}
     assert api.get(f"{BASE}?status=planning").json()[0]["number"] == launch.number

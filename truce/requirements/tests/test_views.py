@@ -99,9 +99,9 @@ def test_move_by_htmx_and_refused_move(alice, ctx):
     req = services.requirement_create(ctx=ctx, title="a")
     url = reverse("requirements:move", args=["spark", req.number])
     client = client_for(alice)
-    r = client.post(url, {"status": "released"}, HTTP_HX_REQUEST="true")
+    r = client.post(url, {"status": "released", "version": 1}, HTTP_HX_REQUEST="true")
     assert r.status_code == 422 and "cannot move" in r.content.decode()
-    r = client.post(url, {"status": "under_review"}, HTTP_HX_REQUEST="true")
+    r = client.post(url, {"status": "under_review", "version": 1}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and 'data-status="under_review"' in r.content.decode()
 
 

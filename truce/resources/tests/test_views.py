@@ -155,10 +155,12 @@ def test_campaign_create_edit_move_delete(olivia, alice, ctx, requirement):
     r = client_for(alice).post(edit, {**base, "version": c.version + 1, "operations_score": "2"})
     assert "may not score" in r.content.decode()
     move = reverse("resources:campaign_move", args=["spark", c.number])
-    assert client.post(move, {"status": "proposed"}).status_code == 302
+    c.refresh_from_db()
+    assert client.post(move, {"status": "proposed", "version": c.version}).status_code == 302
     c.refresh_from_db()
     assert c.status == "proposed"
-    client.post(move, {"status": "done"})  # not allowed from proposed: a message, no move
+    # not allowed from proposed: a message, no move
+    client.post(move, {"status": "done", "version": c.version})
     c.refresh_from_db()
     assert c.status == "proposed"
     delete = reverse("resources:campaign_delete", args=["spark", c.number])
