@@ -3,6 +3,10 @@
 (function () {
   "use strict";
   var DAY = 86400000;
+  // Plotly reads <b>, <a href>, <span style> … in any text it draws: names go in as text.
+  function plain(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
   function draw() {
     var holder = document.getElementById("launch-timeline");
     var source = document.getElementById("launch-timeline-data");
@@ -14,20 +18,20 @@
       var mine = data.bars.filter(function (b) { return b.kind === kind; });
       return {
         type: "bar", orientation: "h", name: data.labels[kind], marker: { color: color },
-        y: mine.map(function (b) { return b.label; }),
+        y: mine.map(function (b) { return plain(b.label); }),
         base: mine.map(function (b) { return b.start; }),
         x: mine.map(function (b) { return Math.max(DAY, new Date(b.end) - new Date(b.start) + DAY); }),
-        hovertext: mine.map(function (b) { return b.label + ": " + b.start + " → " + b.end; }),
+        hovertext: mine.map(function (b) { return plain(b.label) + ": " + b.start + " → " + b.end; }),
         hoverinfo: "text"
       };
     }
     var milestones = {
       type: "scatter", mode: "markers", name: data.labels.milestone,
-      y: data.points.map(function (p) { return p.label; }),
+      y: data.points.map(function (p) { return plain(p.label); }),
       x: data.points.map(function (p) { return p.date; }),
       marker: { symbol: "diamond", size: 10,
         color: data.points.map(function (p) { return p.done ? "#16a34a" : "#111827"; }) },
-      hovertext: data.points.map(function (p) { return p.name + " · " + p.date; }),
+      hovertext: data.points.map(function (p) { return plain(p.name) + " · " + p.date; }),
       hoverinfo: "text"
     };
     var today = new Date().toISOString().slice(0, 10);

@@ -4,10 +4,15 @@
 (function () {
   "use strict";
   var PRODUCT = "#2f5bd3", OPERATIONS = "#d9731a";
+  // Plotly reads <b>, <a href>, <span style> … in any text it draws: names go in as text.
+  function plain(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
 
   function utilisation(holder, data) {
     var traces = data.utilisation.map(function (bar) {
-      return { type: "bar", name: bar.name, x: bar.x, y: bar.y, text: bar.text,
+      return { type: "bar", name: bar.name, x: bar.x.map(plain), y: bar.y,
+        text: bar.text.map(plain),
         hovertemplate: "%{x} · " + bar.name + "<br>%{y}% (%{text})<extra></extra>",
         textposition: "none" };
     });

@@ -51,6 +51,7 @@
     if (!card || card.dataset.status === column.dataset.status) { return; }
     var body = new FormData();
     body.append("status", column.dataset.status);
+    body.append("version", card.dataset.version || "");
     fetch(card.dataset.moveUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" }
