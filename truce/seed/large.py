@@ -73,6 +73,13 @@ class Size:
     customers: int = 20_000
     feedback: int = 300_000
     scored: int = 20_000
+    # the other modules (see large_resources.py and large_modules.py)
+    candidates: int = 1_000  # accepted requirements with demands: the planner's input
+    campaigns: int = 150
+    comments: int = 20_000
+    key_results: int = 30
+    launches: int = 60
+    meetings: int = 26  # weeks of a weekly meeting that already took place
 
     def scaled(self, factor: float) -> Size:
         return Size(*(max(1, math.ceil(getattr(self, f.name) * factor))
@@ -86,18 +93,25 @@ class Size:
 def seed_large(
     *, slug: str = "large", size: Size = Size(), seed: int = 42, stream=None
 ) -> Workspace:
-    """Create the workspace ``slug`` with ``size`` rows; refuses if it exists already."""
+    """Create the workspace ``slug`` with ``size`` rows; refuses if it exists already.
+    ``Size().scaled(0.1)`` is a tenth of the full size in every module."""
     if Workspace.objects.filter(slug=slug).exists():
         raise ValueError(f"workspace {slug!r} exists already; use another --workspace")
     batch = 10_000 if connection.vendor == "postgresql" else 5_000
-    with Progress(f"Seeding {slug}", size.rows + 2, stream=stream) as bar:
-        with transaction.atomic(), _fast_session(), fts_bulk_load([Requirement, Feedback]):
-            gen = _Generator(random.Random(seed), _workspace(slug), size, batch, bar)
-            gen.run()
-            from truce.seed.large_resources import seed_large_resources
+    with Progress(f"Seeding {slug}", size.rows + 3, stream=stream) as bar:
+        with transaction.atomic(), _fast_session():
+            with fts_bulk_load([Requirement, Feedback]):
+                gen = _Generator(random.Random(seed), _workspace(slug), size, batch, bar)
+                gen.run()
+                from truce.seed.large_resources import seed_large_resources
 
-            # 6 pools × 3 months, campaigns and demands: the scenario planner's load
-            seed_large_resources(gen.workspace, random.Random(seed))
+                # 6 pools × 3 months, campaigns and demands: the scenario planner's load
+                seed_large_resources(gen.workspace, random.Random(seed), size=size)
+            bar.advance()
+            from truce.seed.large_modules import seed_large_modules
+
+            # through the services, once the search index is whole again
+            seed_large_modules(gen.workspace, random.Random(seed), size)
         bar.advance()
         with connection.cursor() as cursor:
             # Fresh statistics for the planner; on PostgreSQL VACUUM also sets the visibility

@@ -46,8 +46,11 @@ def months_from(today: date, count: int = 3) -> list[date]:
 
 
 @transaction.atomic
-def seed_large_resources(workspace, rng: random.Random, *, today: date | None = None) -> int:
-    """Add pools, capacity, campaigns and demands to ``workspace``; returns the demand count."""
+def seed_large_resources(
+    workspace, rng: random.Random, *, today: date | None = None, size=None
+) -> int:
+    """Add pools, capacity, campaigns and demands to ``workspace``; returns the demand count.
+    ``size`` (``truce.seed.large.Size``) sets how many candidates and campaigns."""
     if ResourcePool.objects.filter(workspace=workspace).exists():
         return 0
     months = months_from(today or date.today())
@@ -55,9 +58,9 @@ def seed_large_resources(workspace, rng: random.Random, *, today: date | None = 
         ResourcePool(workspace=workspace, name=name, kind=kind, unit=unit, side=side)
         for name, kind, unit, side, _profile in POOLS
     )
-    candidates = _candidates(workspace)
+    candidates = _candidates(workspace, size.candidates if size else CANDIDATES)
     demands = _requirement_demands(rng, pools, candidates, months)
-    campaigns = _campaigns(workspace, rng, candidates)
+    campaigns = _campaigns(workspace, rng, candidates, size.campaigns if size else CAMPAIGNS)
     demands += _campaign_demands(rng, pools, campaigns, months)
     Demand.objects.bulk_create(demands, batch_size=2000)
     _capacity(pools, demands, months)
@@ -65,12 +68,13 @@ def seed_large_resources(workspace, rng: random.Random, *, today: date | None = 
     return len(demands)
 
 
-def _candidates(workspace) -> list[Requirement]:
-    """1,000 accepted requirements, scored ones first, tagged as the benchmark's candidates."""
+def _candidates(workspace, count: int) -> list[Requirement]:
+    """``count`` (1,000) accepted requirements, scored ones first, tagged as the benchmark's
+    candidates."""
     picked = list(
         Requirement.objects.filter(workspace=workspace, status=Status.ACCEPTED)
         .order_by(F("product_score").desc(nulls_last=True), "number")
-        .only("id", "number")[:CANDIDATES]
+        .only("id", "number")[:count]
     )
     tag, _created = Tag.objects.get_or_create(workspace=workspace, name=CANDIDATE_TAG)
     Requirement.tags.through.objects.bulk_create(
@@ -99,7 +103,7 @@ def _requirement_demands(rng, pools, candidates, months) -> list[Demand]:
     return out
 
 
-def _campaigns(workspace, rng, candidates) -> list[Campaign]:
+def _campaigns(workspace, rng, candidates, count: int) -> list[Campaign]:
     first = (Campaign.objects.filter(workspace=workspace).aggregate(n=Max("number"))["n"] or 0) + 1
     rows = [
         Campaign(
@@ -112,7 +116,7 @@ def _campaigns(workspace, rng, candidates) -> list[Campaign]:
             product_score=round(rng.uniform(0, 5), 1),
             expected_reach=rng.randrange(10_000, 2_000_000),
         )
-        for k in range(CAMPAIGNS)
+        for k in range(count)
     ]
     campaigns = Campaign.objects.bulk_create(rows)
     links = []

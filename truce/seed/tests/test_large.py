@@ -16,7 +16,18 @@ from truce.requirements import scoring
 from truce.requirements.models import Requirement, Score
 from truce.seed.large import Size, seed_large
 
-SIZE = Size(requirements=300, customers=60, feedback=900, scored=60)
+SIZE = Size(
+    requirements=300,
+    customers=60,
+    feedback=900,
+    scored=60,
+    candidates=20,
+    campaigns=5,
+    comments=200,
+    key_results=3,
+    launches=3,
+    meetings=2,
+)
 
 
 @pytest.fixture
@@ -102,3 +113,40 @@ def test_cli_seed_size_option():
     args = build_parser().parse_args(["seed", "--size", "large"])
     assert (args.size, args.workspace) == ("large", "large")
     assert build_parser().parse_args(["seed"]).size == "demo"
+
+
+def test_every_module_has_its_load(large):
+    from truce.conflicts.models import Conflict, HealthSnapshot
+    from truce.core.models import ChangeRecord
+    from truce.discussion.models import Comment, Notification
+    from truce.goals.models import CheckIn, KeyResult
+    from truce.launches.models import Launch
+    from truce.meetings.models import ActionItem, Decision, Meeting
+    from truce.planning.models import PeriodPlan, Run
+    from truce.responsibilities.models import Row
+    from truce.seed.large_modules import showcase
+
+    reqs = Requirement.objects.filter(workspace=large)
+    created = ChangeRecord.objects.filter(
+        workspace=large, verb="created", subject_type="requirement"
+    )
+    assert created.count() == reqs.count()
+    assert Comment.objects.filter(workspace=large).count() == SIZE.comments
+    assert Notification.objects.filter(workspace=large, recipient__username="alice").exists()
+    assert KeyResult.objects.filter(workspace=large).count() == SIZE.key_results
+    assert CheckIn.objects.filter(workspace=large).count() >= SIZE.key_results
+    assert Launch.objects.filter(workspace=large).count() == SIZE.launches
+    assert Launch.objects.filter(workspace=large, status="launched").exists()
+    done = Meeting.objects.filter(workspace=large, status="done").count()
+    assert done == SIZE.meetings
+    assert Decision.objects.filter(workspace=large, meeting__isnull=False).count() == done
+    assert ActionItem.objects.filter(workspace=large).count() == 2 * done
+    assert Row.objects.filter(workspace=large).exists()
+    assert Conflict.objects.filter(workspace=large).exists()
+    assert HealthSnapshot.objects.filter(workspace=large).count() >= 8
+    assert Run.objects.filter(workspace=large, status="done").count() == 2
+    assert PeriodPlan.objects.filter(workspace=large).count() == 1
+    keys = showcase(large)
+    wanted = {"number", "run_id", "first_run_id", "launch_number", "meeting_id", "kr_id",
+              "conflict_number", "decision_number", "notification_id", "endpoint_id"}  # fmt: skip
+    assert wanted <= set(keys)
