@@ -31,6 +31,21 @@ def _immediate_tasks(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches_and_rate_limits(settings):
+    """Caches live in the process, across tests (API rate counts, password confirmation
+    failures): each test starts with empty ones, and with API rate limits no test reaches
+    (tests/hostile/test_rate_limits.py sets low ones)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    settings.TRUCE_API_RATE = "1000000/min"
+    settings.TRUCE_API_RATE_ANON = "1000000/min"
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):  # never a shared Redis
+            cache.clear()
+
+
 def make_user(username: str, language: str = "en", **extra) -> User:
     user = User(
         username=username,

@@ -79,3 +79,35 @@ def parse_database_url(url: str) -> dict:
         "CONN_HEALTH_CHECKS": conn_max_age > 0,
         "OPTIONS": options,
     }
+
+
+_RATE_PERIODS = {
+    "s": 1, "sec": 1, "second": 1,
+    "m": 60, "min": 60, "minute": 60,
+    "h": 3600, "hour": 3600,
+    "d": 86400, "day": 86400,
+}  # fmt: skip
+
+
+def parse_rate(text: str) -> tuple[int, int] | None:
+    """ "600/min" -> (600 requests, 60 seconds); "off" -> None (no limit). ValueError otherwise."""
+    value = text.strip().lower()
+    if value in ("off", "none", "0"):
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ValueError(text)
+    return int(count), _RATE_PERIODS[period]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as "600/min" (per s, min, hour or day), or "off"."""
+    raw = os.environ.get(name, default)
+    try:
+        parse_rate(raw)
+    except ValueError:
+        raise EnvError(
+            f'{name}={raw!r} is not a rate: write requests per period, e.g. "600/min" '
+            '(periods: s, min, hour, day), or "off"'
+        ) from None
+    return raw

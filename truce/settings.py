@@ -17,6 +17,7 @@ from truce.env import (
     env_int,
     env_list,
     env_path,
+    env_rate,
     env_str,
     parse_database_url,
 )
@@ -89,7 +90,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "truce.core.middleware.UserLanguageMiddleware",
+    "truce.core.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "truce.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,10 +152,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("TRUCE_REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "throttle",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+        },
+    }
+
+# API rate limits (truce/api/throttle.py): requests per signed-in user, and per client address
+# for requests that do not authenticate; 429 with Retry-After beyond. Counted in the "throttle"
+# cache: exact across web processes with TRUCE_REDIS_URL, per process otherwise.
+TRUCE_API_RATE = env_rate("TRUCE_API_RATE", "600/min")
+TRUCE_API_RATE_ANON = env_rate("TRUCE_API_RATE_ANON", "60/min")
+
+# Request and upload sizes. Bodies (forms, JSON) beyond TRUCE_MAX_BODY_KB are refused with 413;
+# the largest legitimate one (100,000 characters of minutes) is under 400 KB. Uploaded files do
+# not count towards it: files have their own limits (TRUCE_IMPORT_MAX_MB, TRUCE_RESTORE_MAX_MB)
+# and are spooled to disk beyond FILE_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TRUCE_MAX_BODY_KB", 2560) * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("TRUCE_MAX_FORM_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+TRUCE_IMPORT_MAX_BYTES = env_int("TRUCE_IMPORT_MAX_MB", 50) * 1024 * 1024
+TRUCE_RESTORE_MAX_BYTES = env_int("TRUCE_RESTORE_MAX_MB", 1024) * 1024 * 1024
 
 # Outgoing webhooks and chat robots: private/loopback targets are refused unless allowed here
 # (DEBUG allows them too); each HTTP call gives up after this many seconds.
@@ -165,6 +199,9 @@ TASKS = {
         "BACKEND": env_str("TRUCE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# An import or run whose process cannot be checked directly (another machine) counts as
+# interrupted when its heartbeat is this many seconds old (truce/core/jobs.py).
+TRUCE_JOB_STALE_SECONDS = env_int("TRUCE_JOB_STALE_SECONDS", 60)
 
 # Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -176,14 +213,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# OWASP ASVS V2.1: length (TRUCE_PASSWORD_MIN_LENGTH, default 10, to 128 characters, any
+# characters), no composition rules, refused when among 20,000 common (breached) passwords or
+# close to the user's own name/email.
+PASSWORD_MIN_LENGTH = env_int("TRUCE_PASSWORD_MIN_LENGTH", 10)
+if not 8 <= PASSWORD_MIN_LENGTH <= 64:
+    raise EnvError("TRUCE_PASSWORD_MIN_LENGTH must be between 8 and 64")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "truce.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -196,15 +242,30 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("TRUCE_PROXY_COUNT", 0)
+# Client addresses for throttling and the audit log: X-Forwarded-For is read only behind a
+# proxy, from the right, skipping TRUCE_PROXY_COUNT trusted proxies (see truce/accounts/client.py).
+TRUCE_PROXY_COUNT = env_int("TRUCE_PROXY_COUNT", 1 if env_bool("TRUCE_BEHIND_PROXY", False) else 0)
+AXES_CLIENT_IP_CALLABLE = "truce.accounts.client.client_ip"
 
 INVITATION_TTL_DAYS = env_int("TRUCE_INVITATION_TTL_DAYS", 7)
 
 # Sessions, cookies and HTTPS -----------------------------------------------------------------
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends after TRUCE_SESSION_IDLE_MINUTES without a request, and in any case
+# TRUCE_SESSION_MAX_HOURS after signing in (ASVS 3.3.2 level 2: 30 minutes, 12 hours).
+SESSION_IDLE_SECONDS = env_int("TRUCE_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_AGE_SECONDS = env_int("TRUCE_SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
+# Creating an API token or changing the email address asks for the password again unless the
+# session signed in or confirmed it this recently (truce/accounts/reauth.py).
+REAUTH_SECONDS = env_int("TRUCE_REAUTH_MINUTES", 15) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in the HTML (hx-headers), scripts never read it
+if HTTPS:
+    # __Host- cookies are only accepted over HTTPS, for this exact host and path /
+    SESSION_COOKIE_NAME = "__Host-truce-session"
+    CSRF_COOKIE_NAME = "__Host-truce-csrf"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS

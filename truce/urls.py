@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("truce.conflicts.urls")),
 ]
 
+handler400 = "truce.core.views.error_400"
 handler403 = "truce.core.views.error_403"
 handler404 = "truce.core.views.error_404"
 handler500 = "truce.core.views.error_500"

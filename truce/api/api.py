@@ -8,22 +8,24 @@ from ninja import NinjaAPI
 
 from truce.api import errors
 from truce.api.auth import AUTH
-from truce.api.parser import NulSafeParser, NulText
+from truce.api.parser import Marker, NulSafeParser
+from truce.api.throttle import UserRate
 
 
 class TruceAPI(NinjaAPI):
     def validation_error_from_error_contexts(self, error_contexts):
-        """Ninja drops each error's input; note first which inputs held NUL characters, so the
-        message can say so instead of a generic "enter text"."""
+        """Ninja drops each error's input; note first which inputs the parser marked (NUL
+        characters, NaN, integers beyond 64 bits), so the message can say so instead of a
+        generic "enter text"."""
         error = super().validation_error_from_error_contexts(error_contexts)
-        nul = [
-            isinstance(i.get("input"), NulText)
+        inputs = [
+            i.get("input")
             for context in error_contexts
             for i in context.pydantic_validation_error.errors(include_url=False)
         ]
-        for item, was_nul in zip(error.errors, nul, strict=False):
-            if was_nul:
-                item["type"] = "string_nul"
+        for item, value in zip(error.errors, inputs, strict=False):
+            if isinstance(value, Marker):
+                item["type"] = value.kind
         return error
 
 
@@ -39,6 +41,8 @@ api = TruceAPI(
     urls_namespace="api",
     auth=AUTH,
     parser=NulSafeParser(),
+    # TRUCE_API_RATE per user; requests that fail to authenticate count per address (errors.py)
+    throttle=[UserRate()],
     # Swagger UI sets inline styles; the docs page alone may use them.
     docs_decorator=csp_update({"style-src": [SELF, "'unsafe-inline'"]}),
 )

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import math
+
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from truce.api import throttle
+from truce.api.parser import INT_LIMIT, BodyNotObject
 from truce.core.errors import PreconditionFailed, TruceError, validation_from_django
+
+log = logging.getLogger("truce.api")
 
 
 def envelope(api, request, status: int, code: str, message: str, fields=None, headers=None):
@@ -29,11 +42,13 @@ def _field_name(loc) -> str:
 
 
 def _pydantic_message(err: dict) -> str:
-    if err.get("type") == "string_nul":
-        return str(_("Null characters are not allowed."))
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     messages = {
+        "string_nul": _("Null characters are not allowed."),
+        "number_not_finite": _("Enter a finite number (not NaN or Infinity)."),
+        "finite_number": _("Enter a finite number (not NaN or Infinity)."),
+        "number_too_large": _("Enter a smaller number."),
         "missing": _("This field is required."),
         "string_too_long": _("Ensure this value has at most %(max)s characters.")
         % {"max": ctx.get("max_length", "")},
@@ -47,6 +62,21 @@ def _pydantic_message(err: dict) -> str:
         "literal_error": _("Select a valid choice: %(expected)s.")
         % {"expected": ctx.get("expected", "")},
         "json_invalid": _("The request body is not valid JSON."),
+        "float_parsing": _("Enter a number."),
+        "float_type": _("Enter a number."),
+        "decimal_parsing": _("Enter a number."),
+        "decimal_type": _("Enter a number."),
+        "date_from_datetime_parsing": _("Enter a valid date (YYYY-MM-DD)."),
+        "date_parsing": _("Enter a valid date (YYYY-MM-DD)."),
+        "date_type": _("Enter a valid date (YYYY-MM-DD)."),
+        "datetime_parsing": _("Enter a valid date and time."),
+        "datetime_from_date_parsing": _("Enter a valid date and time."),
+        "datetime_type": _("Enter a valid date and time."),
+        "time_parsing": _("Enter a valid time (HH:MM)."),
+        "time_type": _("Enter a valid time (HH:MM)."),
+        "list_type": _("Enter a list."),
+        "too_long": _("Ensure this list has at most %(max)s items.")
+        % {"max": ctx.get("max_length", "")},
         "greater_than_equal": _("Ensure this value is at least %(ge)s.") % {"ge": ctx.get("ge")},
         "less_than_equal": _("Ensure this value is at most %(le)s.") % {"le": ctx.get("le")},
         "value_error": _("Enter a valid value."),
@@ -61,7 +91,10 @@ def install(api) -> None:
     def on_validation(request, exc):
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            fields.setdefault(_field_name(err.get("loc", ())), []).append(_pydantic_message(err))
+            messages = fields.setdefault(_field_name(err.get("loc", ())), [])
+            message = _pydantic_message(err)
+            if message not in messages:  # a union type reports once per branch
+                messages.append(message)
         return envelope(api, request, 422, "invalid", _("Some fields are invalid."), fields)
 
     @api.exception_handler(TruceError)
@@ -82,6 +115,10 @@ def install(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request, exc):
+        # Requests that do not authenticate count against their address's (lower) limit.
+        wait = throttle.anonymous_wait(request)
+        if wait is not None:
+            return _too_many(api, request, wait)
         return envelope(
             api,
             request,
@@ -91,8 +128,77 @@ def install(api) -> None:
             headers={"WWW-Authenticate": 'Bearer realm="truce"'},
         )
 
+    @api.exception_handler(Throttled)
+    def on_throttled(request, exc: Throttled):
+        return _too_many(api, request, exc.wait)
+
     @api.exception_handler(HttpError)
     def on_http(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # ninja wraps anything the body parser raised in this HttpError
+            message = (
+                _("The request body must be a JSON object.")
+                if isinstance(exc.__cause__, BodyNotObject)
+                else _("The request body is not valid JSON.")
+            )
+            return envelope(api, request, 400, "invalid_json", message, {"__all__": [message]})
         code = {403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "error")
         message = _("CSRF check failed.") if exc.status_code == 403 else str(exc)
         return envelope(api, request, exc.status_code, code, message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = _("The request is too large: at most %(size)s.") % {"size": _size(limit)}
+        return envelope(api, request, 413, "too_large", message)
+
+    @api.exception_handler(TooManyFieldsSent)
+    def on_too_many_fields(request, exc):
+        return envelope(api, request, 400, "too_many_fields", _("The request has too many fields."))
+
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_many_files(request, exc):
+        return envelope(api, request, 400, "too_many_files", _("The request has too many files."))
+
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def on_out_of_range(request, exc):
+        # The last line of defence: a number the schema let through but the database cannot
+        # take (SQLite refuses integers beyond 64 bits even in a filter; PostgreSQL refuses to
+        # store a value beyond the column's range). Any transaction has rolled back.
+        log.warning("Refused a value the database cannot take: %s", exc)
+        message = _("A value is out of range for what can be stored.")
+        return envelope(api, request, 400, "invalid", message, _huge_numbers(request))
+
+
+def _huge_numbers(request) -> dict[str, list[str]]:
+    """Query and path parameters holding integers beyond 64 bits, by name (the body parser
+    refuses those already)."""
+    match = getattr(request, "resolver_match", None)
+    params = [*request.GET.items(), *((match.kwargs if match else {}).items())]
+    texts = [(name, str(value).strip()) for name, value in params]
+    return {
+        name: [str(_("Enter a smaller number."))]
+        for name, text in texts
+        if text.lstrip("+-").isdigit() and abs(int(text)) > INT_LIMIT
+    }
+
+
+def _too_many(api, request, wait):
+    seconds = max(1, math.ceil(wait or 1))
+    return envelope(
+        api,
+        request,
+        429,
+        "rate_limited",
+        _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": seconds},
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def _size(limit: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return str(filesizeformat(limit))

@@ -17,3 +17,41 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A form or query string holding NUL characters gets a 400 page before any view runs.
+
+    No one types NUL, PostgreSQL cannot store it (and refuses it even in a filter), and some
+    views read ``request.POST`` or ``request.GET`` directly rather than through a form (whose
+    fields refuse NUL already). Runs after the CSRF check, which has parsed the body; views
+    exempt from CSRF (the API) refuse NUL themselves, field by field (truce/api/parser.py).
+    """
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "csrf_exempt", False):
+            return None
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in self.FORMS:
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return _refuse_nul(request)
+        return None
+
+
+def _refuse_nul(request):
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    context = {"message": _("Null characters are not allowed."), "status": 400}
+    return render(request, "400.html", context, status=400)

@@ -44,6 +44,26 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def error_400(request, exception=None):
+    """Bad requests Django refuses before any view: a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    (413), too many fields or files, or anything else suspicious (400)."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    status, message = 400, _("The request could not be understood.")
+    if isinstance(exception, RequestDataTooBig):
+        status = 413
+        message = _("The request is too large: at most %(size)s.") % {
+            "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _("The request has too many fields.")
+    elif isinstance(exception, TooManyFilesSent):
+        message = _("The request has too many files.")
+    return render(request, "400.html", {"message": message, "status": status}, status=status)
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
