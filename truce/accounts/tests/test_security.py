@@ -102,7 +102,7 @@ def test_deploy_check_fails_without_https_or_with_debug(tmp_path):
     [
         "839201746528",  # digits only: no composition rules (2.1.9)
         "产品和运营坐在一起商量",  # any Unicode (2.1.4)
-        "a" + secrets.token_urlsafe(48)[:63],  # 64 characters (2.1.2)
+        "Tq" + "7mZ-kL2pWx9vN4rB" * 3 + "Hj3sFd8aQe1uYc",  # 64 characters (2.1.2)
         "correct horse battery staple " * 4 + "x" * 12,  # 128 characters with spaces
     ],
 )
