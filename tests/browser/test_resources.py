@@ -72,8 +72,15 @@ def test_capacity_calendar_edits_in_place_and_draws(page, budget, month):
     for amount in ("250000", "260000"):  # the second edit goes through the swapped row
         cell = page.locator(f"#cap-{budget.pk}-{label}")
         cell.fill(amount)
+        # htmx wires the swapped row's forms only once the swap has settled, so the next
+        # edit waits for htmx:afterSettle rather than for the row to appear.
+        page.evaluate(
+            "window.__settled = false; document.addEventListener("
+            "'htmx:afterSettle', () => { window.__settled = true; }, {once: true})"
+        )
         with page.expect_response(lambda r: r.url.endswith("/capacity/")) as answer:
             cell.dispatch_event("change")
         assert answer.value.status == 200
+        page.wait_for_function("window.__settled === true")
         page.locator(f"#pool-row-{budget.pk} .ok").wait_for()
         assert Capacity.objects.get(pool=budget, start=month).amount == int(amount)

@@ -350,10 +350,10 @@ def _overcommitted(workspace) -> list[tuple]:
 
 
 def _raci_overlaps(workspace) -> list[tuple]:
-    from truce.responsibilities.selectors import workspace_report
+    from truce.responsibilities.selectors import overlaps
 
     found = []
-    for activity, product_items, operations_items in workspace_report(workspace)["overlaps"]:
+    for activity, product_items, operations_items in overlaps(workspace):
         refs = lambda items: ", ".join(r.ref for r in items[:5])  # noqa: E731
         found.append((
             Source.RACI_OVERLAP,

@@ -134,11 +134,13 @@ def report(request, slug: str, overload: int = Query(raci.OVERLOAD_THRESHOLD, ge
         ],
         "overlaps": [
             {
-                "activity": a.key,
-                "product": [r.number for r in product],
-                "operations": [r.number for r in operations],
+                "activity": o.activity.key,
+                "product": [r.number for r in o.product],
+                "operations": [r.number for r in o.operations],
+                "product_count": o.product_count,
+                "operations_count": o.operations_count,
             }
-            for a, product, operations in data["overlaps"]
+            for o in data["overlaps"]
         ],
         "overloaded": [
             {"member_id": m.pk, "username": m.user.username, "side": m.side, "accountable": n}

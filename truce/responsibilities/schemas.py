@@ -75,8 +75,10 @@ class GapOut(Schema):
 
 class OverlapOut(Schema):
     activity: str
-    product: list[int]
-    operations: list[int]
+    product: list[int] = Field(description="The first requirement numbers (20 at most)")
+    operations: list[int] = Field(description="The first requirement numbers (20 at most)")
+    product_count: int = Field(description="Requirements where product is Accountable")
+    operations_count: int = Field(description="Requirements where operations is Accountable")
 
 
 class LoadOut(Schema):

@@ -112,7 +112,9 @@ def test_report_page_bounded_queries(alice, ctx, acts, m, django_assert_max_num_
             cells=[(m["alice"], "A"), (m["lena"], "R")],
         )
     client = client_for(alice)
-    with django_assert_max_num_queries(9):
+    # the database counts each section (gaps 3, hand-offs 2, overlaps 2, loads 1) instead
+    # of Python loading every requirement: a few more queries, none per requirement
+    with django_assert_max_num_queries(14):
         r = client.get(reverse("responsibilities:report", args=["spark"]), {"overload": "10"})
     body = r.content.decode()
     assert r.status_code == 200 and "accountable for 12 activities" in body
