@@ -73,6 +73,17 @@ def test_lockout_page_is_translated(alice):
     assert "登录失败次数过多" in body and "Too many failed" not in body
 
 
+def test_lockout_page_says_the_configured_wait(alice, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
+    client = client_for(None)
+    for attempt in range(6):
+        r = _sign_in(client, "alice", f"wrong-{attempt}")
+    assert r.status_code == 429
+    assert "Try again in 40 minutes" in r.content.decode()
+
+
 # The API ---------------------------------------------------------------------------------------
 
 
