@@ -158,6 +158,10 @@ def workspace_update(
 
 
 def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
+    """Admins the workspace keeps after this change. Locks the workspace row first, so two
+    admins demoting each other at the same moment are counted one after the other (on
+    PostgreSQL; SQLite's write transactions are serial already) and the second is refused."""
+    list(Workspace.objects.select_for_update().filter(pk=membership.workspace_id).values_list("pk"))
     others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.ADMIN)
     others = others.exclude(pk=membership.pk).count()
     return others + (1 if new_role == Role.ADMIN else 0)

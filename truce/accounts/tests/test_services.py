@@ -173,3 +173,57 @@ def test_profile_update_validates_email(alice):
     )
     alice.refresh_from_db()
     assert (alice.display_name, alice.language) == ("爱丽", "zh-hans")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_keep_one_admin(admin, alice, workspace):
+    """Each counts the other as the admin left; without the workspace lock both would pass."""
+    import threading
+    from contextlib import suppress
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite write transactions are serial: the race cannot happen there")
+    Membership.objects.filter(user=alice).update(role=Role.ADMIN)
+    counted = threading.Barrier(2)
+    original = services._admins_left_after
+
+    def count_then_wait(membership, **kwargs):
+        left = original(membership, **kwargs)
+        # with the lock the other writer is still waiting for it, so this only times out
+        with suppress(threading.BrokenBarrierError):
+            counted.wait(2)
+        return left
+
+    outcomes: dict[str, str] = {}
+
+    def demote(actor, target):
+        from django.db import connections
+
+        try:
+            ctx = access_workspace(actor, "spark")
+            m = Membership.objects.get(workspace=workspace, user=target)
+            services.membership_update(
+                ctx=ctx, membership=m, expected_version=None, role=Role.LEAD, side=m.side
+            )
+            outcomes[actor.username] = "demoted"
+        except Conflict:
+            outcomes[actor.username] = "refused"
+        finally:
+            connections.close_all()
+
+    services._admins_left_after = count_then_wait
+    try:
+        threads = [
+            threading.Thread(target=demote, args=(admin, alice)),
+            threading.Thread(target=demote, args=(alice, admin)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        services._admins_left_after = original
+    assert sorted(outcomes.values()) == ["demoted", "refused"]
+    assert Membership.objects.filter(workspace=workspace, role=Role.ADMIN).count() == 1
