@@ -196,7 +196,16 @@ def import_start(*, ctx: WorkspaceAccess, job: ImportJob, commit: bool) -> Impor
     job.commit_requested = commit
     _release(job)
     fields = ["status", "committed", "progress_done", "message", "commit_requested"]
-    job.save(update_fields=[*fields, *jobs.release_fields(), "updated_at"])
+    job.updated_at = timezone.now()
+    # The checks above read this request's copy; the start itself is conditional, so of two
+    # starts at the same moment only one finds the job idle and the other is refused.
+    started = (
+        ImportJob.objects.filter(pk=job.pk)
+        .exclude(status__in=[State.QUEUED, *ImportJob.job_states.running, State.DONE])
+        .update(**{f: getattr(job, f) for f in [*fields, *jobs.release_fields(), "updated_at"]})
+    )
+    if not started:
+        raise Conflict(_("This import is running; wait until it has finished."))
     if job.rows_total <= INLINE_ROWS:
         return import_run(job=job, commit=commit)
     from truce.interop.tasks import run_import

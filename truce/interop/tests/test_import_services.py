@@ -252,6 +252,21 @@ def test_big_files_run_as_a_task(ctx, monkeypatch, django_capture_on_commit_call
     assert job.status == State.DONE and job.created_count == 3 and job.progress_done == 3
 
 
+def test_two_starts_at_once_run_the_import_once(ctx, monkeypatch):
+    """Both requests read the job idle; the start is conditional, so the second is refused
+    and nothing is queued twice."""
+    monkeypatch.setattr(services, "INLINE_ROWS", 1)
+    job = services.import_upload(
+        ctx=ctx, kind="requirements", upload=csv_upload("title\na\nb\nc\n")
+    )
+    first, second = (ImportJob.objects.get(pk=job.pk) for _ in range(2))
+    assert services.import_start(ctx=ctx, job=first, commit=True).status == State.QUEUED
+    with pytest.raises(Conflict, match="running"):
+        services.import_start(ctx=ctx, job=second, commit=False)
+    job.refresh_from_db()
+    assert job.status == State.QUEUED and job.commit_requested is True
+
+
 def test_mapping_is_checked(ctx):
     job = services.import_upload(ctx=ctx, kind="requirements", upload=csv_upload("a,b,c\n1,2,3\n"))
     assert job.mapping == {}
