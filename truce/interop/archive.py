@@ -259,8 +259,13 @@ class _Restorer:
             if f.is_relation:
                 record[f.attname] = self._key(entry, f, value, pk, later)
             elif f.name in entry.slug_links and value:
-                record[f.attname] = value.replace(
-                    f"/w/{self.old_slug}/", f"/w/{self.workspace.slug}/"
+                # a crafted backup could carry javascript: or data: links: only web addresses
+                # and paths are kept, as the forms accept
+                safe = isinstance(value, str) and value.startswith(("https://", "http://", "/"))
+                record[f.attname] = (
+                    value.replace(f"/w/{self.old_slug}/", f"/w/{self.workspace.slug}/")
+                    if safe
+                    else ""
                 )
             else:
                 record[f.attname] = f.to_python(value) if value is not None else None

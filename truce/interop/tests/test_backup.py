@@ -227,3 +227,24 @@ def test_demo_round_trip_keeps_every_model(db):
     keys = set(Conflict.objects.filter(workspace=restored).values_list("key", flat=True))
     requirements = Requirement.objects.filter(workspace=restored, contested=True)
     assert any(f"contested:requirement:{r.pk}" in keys for r in requirements)
+
+
+def test_restore_drops_links_that_are_not_web_addresses(ctx, workspace):
+    """The forms only accept https://, http:// and paths; a crafted backup is held to the same."""
+    from truce.conflicts.models import Evidence
+    from truce.conflicts.services import conflict_open, evidence_add
+
+    conflict = conflict_open(ctx=ctx, title="推送频控之争")
+    evidence_add(ctx=ctx, conflict=conflict, side="product", label="看板", url="https://bi/x")
+    evidence_add(ctx=ctx, conflict=conflict, side="operations", label="内部", url="/w/spark/")
+    source, crafted = _backup(workspace), io.BytesIO()
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(crafted, "w") as out:
+        for name in z.namelist():
+            data = z.read(name)
+            if b"https://bi/x" in data:
+                data = data.replace(b"https://bi/x", b"javascript:alert(1)")
+            out.writestr(name, data)
+    crafted.seek(0)
+    restored = restore_workspace(crafted, slug="crafted")
+    links = Evidence.objects.filter(conflict__workspace=restored).order_by("label")
+    assert [(e.label, e.url) for e in links] == [("内部", "/w/crafted/"), ("看板", "")]
