@@ -141,32 +141,19 @@ def _gaps(workspace, activities: list[Activity]) -> tuple[int, list]:
 
 def overlaps(workspace, activities: list[Activity] | None = None) -> list[OverlapRow]:
     """Activities whose Accountable is on the product side for some requirements and on the
-    operations side for others, in template order: two queries (three with the template)."""
+    operations side for others, in template order: one query (two with the template). The
+    database ranks each activity-and-side's requirements by number and counts them."""
     activities = activities_for(workspace) if activities is None else activities
-    counts: dict[int, dict[str, int]] = {}
-    for activity_id, side, n in (
-        _accountables(workspace)
-        .filter(row__activity__in=activities, member__side__in=[Side.PRODUCT, Side.OPERATIONS])
-        .order_by()
-        .values_list("row__activity_id", "member__side")
-        .annotate(n=Count("pk"))
-    ):
-        counts.setdefault(activity_id, {})[side] = n
-    both = [a for a in activities if len(counts.get(a.pk, ())) == 2]
-    if not both:
-        return []
+    by_side = [F("row__activity_id"), F("member__side")]
     ranked = (
         _accountables(workspace)
-        .filter(row__activity__in=both, member__side__in=[Side.PRODUCT, Side.OPERATIONS])
+        .filter(row__activity__in=activities, member__side__in=[Side.PRODUCT, Side.OPERATIONS])
         .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("row__activity_id"), F("member__side")],
-                order_by=F("row__requirement__number").asc(),
-            )
+            rank=Window(RowNumber(), partition_by=by_side, order_by="row__requirement__number"),
+            total=Window(Count("pk"), partition_by=by_side),
         )
         .filter(rank__lte=EXAMPLES)
-        .select_related("row__requirement")
+        .select_related("row__requirement", "member")
         .only(
             "row__activity_id",
             "member__side",
@@ -176,19 +163,21 @@ def overlaps(workspace, activities: list[Activity] | None = None) -> list[Overla
         )
     )
     examples: dict[tuple[int, str], list] = {}
+    totals: dict[tuple[int, str], int] = {}
     for cell in ranked:
-        examples.setdefault((cell.row.activity_id, cell.member.side), []).append(
-            cell.row.requirement
-        )
+        key = (cell.row.activity_id, cell.member.side)
+        examples.setdefault(key, []).append(cell.row.requirement)
+        totals[key] = cell.total
     return [
         OverlapRow(
             a,
-            sorted(examples.get((a.pk, Side.PRODUCT), []), key=lambda r: r.number),
-            sorted(examples.get((a.pk, Side.OPERATIONS), []), key=lambda r: r.number),
-            counts[a.pk][Side.PRODUCT],
-            counts[a.pk][Side.OPERATIONS],
+            sorted(examples[a.pk, Side.PRODUCT], key=lambda r: r.number),
+            sorted(examples[a.pk, Side.OPERATIONS], key=lambda r: r.number),
+            totals[a.pk, Side.PRODUCT],
+            totals[a.pk, Side.OPERATIONS],
         )
-        for a in both
+        for a in activities
+        if (a.pk, Side.PRODUCT) in totals and (a.pk, Side.OPERATIONS) in totals
     ]
 
 
