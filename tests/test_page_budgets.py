@@ -41,12 +41,12 @@ DEFAULT_BUDGET = 15
 BUDGETS = {
     # a backup reads every table of every module once: the count follows the schema, not data
     "GET /api/v1/workspaces/{slug}/backup": 130,
-    # the health dashboard: about a dozen independent measures (contested share, capacity
-    # split, time to decision, lead time, launch readiness, key results, action items,
-    # comment balance), one aggregate read each, plus this week's snapshot
-    "conflicts:health": 24,
-    "conflicts:health_export": 22,
-    "GET /api/v1/workspaces/{slug}/health": 22,
+    # the health dashboard: nine measures and this week's snapshot, one read each (launches
+    # with their checklists in one), plus the change markers of the two measures it keeps
+    # between views (time to decision, cross-side response)
+    "conflicts:health": 17,
+    "conflicts:health_export": 15,
+    "GET /api/v1/workspaces/{slug}/health": 15,
     # requirement detail: prerequisites, tags, history, scorecard and scores, feedback, RACI,
     # demands and capacity, the thread, glossary terms
     "requirements:detail": 21,

@@ -1,6 +1,10 @@
 """The collaboration-health dashboard: each measure of ``truce.domain.health`` over the last
 weeks, read from the records the other modules keep. A fixed number of queries whatever the
-size of the workspace (each reads one table over the window, in bulk).
+size of the workspace: each reads one table over the window, and the database does the
+counting and thread-walking where the rows would be many (contested share, first decisions,
+cross-side answers), so Python only sees one row per event that is measured. The two
+measures that still walk thousands of rows are kept between views under a marker that
+changes with every row they read (``_walked``): a view after any edit reads them again.
 
 Two measures cannot be rebuilt from history — the share of contested items and the capacity
 split — so ``snapshot`` records them once a week (the dashboard takes this week's snapshot
@@ -9,11 +13,26 @@ when it is shown; past weeks come from earlier snapshots).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    RowRange,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +40,9 @@ from django.utils.translation import gettext_lazy
 from truce.domain import health, okr
 
 WEEKS = 12
+# How long the two measures that walk many rows (time to decision, cross-side response) are
+# kept; any change to what they read misses the cache at once (see ``_kept``).
+KEEP_SECONDS = 600
 _CLOSED = ("released", "reviewed", "rejected")
 
 
@@ -76,13 +98,18 @@ def _aware(day: date) -> datetime:
 
 
 def contested_share(workspace) -> float | None:
+    """One count over the partial index of scored requirements (requirement_scored_idx)."""
     from truce.requirements.models import Requirement
 
-    scored = Requirement.objects.filter(
-        workspace=workspace, product_score__isnull=False, operations_score__isnull=False
-    ).exclude(status__in=_CLOSED)
-    total = scored.count()
-    return round(scored.filter(contested=True).count() / total, 4) if total else None
+    counts = (
+        Requirement.objects.filter(
+            workspace=workspace, product_score__isnull=False, operations_score__isnull=False
+        )
+        .exclude(status__in=_CLOSED)
+        .aggregate(total=Count("pk"), contested=Count("pk", filter=Q(contested=True)))
+    )
+    total = counts["total"]
+    return round(counts["contested"] / total, 4) if total else None
 
 
 def capacity_rows(workspace) -> list[tuple[str, float, float]]:
@@ -109,13 +136,25 @@ def snapshot(workspace, today: date | None = None):
     """Record this week's contested share and capacity split (idempotent within the week)."""
     from truce.conflicts.models import HealthSnapshot
 
-    today = today or timezone.localdate()
+    week = health.week_of(today or timezone.localdate())
+    return _record(workspace, week, HealthSnapshot.objects.filter(workspace=workspace, week=week))
+
+
+def _record(workspace, week: date, stored):
+    """This week's snapshot with the values of now: ``stored`` (this week's row or rows,
+    already read by the caller) is rewritten only when a value changed, so showing the
+    dashboard again does not write."""
+    from truce.conflicts.models import HealthSnapshot
+
     values = {
         "contested_share": contested_share(workspace),
         "capacity": health.capacity_share(capacity_rows(workspace)),
     }
+    found = next((s for s in stored if s.week == week), None)
+    if found is not None and found.values == values:
+        return found
     found, _created = HealthSnapshot.objects.update_or_create(
-        workspace=workspace, week=health.week_of(today), defaults={"values": values}
+        workspace=workspace, week=week, defaults={"values": values}
     )
     return found
 
@@ -127,27 +166,27 @@ def dashboard(workspace, today: date | None = None, weeks: int = WEEKS) -> dict:
     today = today or timezone.localdate()
     span = health.weeks(today, weeks)
     start = _aware(span[0])
-    current = snapshot(workspace, today)
-    snaps = {s.week: s.values for s in HealthSnapshot.objects.filter(
-        workspace=workspace, week__gte=span[0])}  # fmt: skip
+    stored = list(HealthSnapshot.objects.filter(workspace=workspace, week__gte=span[0]))
+    current = _record(workspace, span[-1], stored)
+    snaps = {s.week: s.values for s in stored}
     snaps[current.week] = current.values
     conflicts = list(
         Conflict.objects.filter(workspace=workspace)
         .filter(Q(escalated_at__gte=start) | Q(decided_at__gte=start))
         .values_list("escalated_at", "decided_at")
     )
+    launches = _launches(workspace, span)
     series = {
-        "proposal_to_decision": health.proposal_to_decision(_decisions(workspace, start), span),
         "contested_share": [snaps.get(w, {}).get("contested_share") for w in span],
         "escalations": health.count_by_week([e for e, _d in conflicts if e and e >= start], span),
         "escalation_to_decision": health.escalation_to_decision(
             [(e, d) for e, d in conflicts if e], span
         ),
-        "launch_on_time": health.launch_on_time(_launches(workspace, span), span, today),
-        "readiness": health.readiness(_readiness(workspace, span), span),
+        "launch_on_time": health.launch_on_time([lt[:2] for lt in launches], span, today),
+        "readiness": health.readiness(_checklist(launches), span),
         "key_result_progress": _kr_progress(workspace, span),
         "action_completion": health.action_completion(_actions(workspace, span), span, today),
-        "cross_side_response": health.cross_side_response(_comments(workspace, start), span),
+        **_walked(workspace, span, start),
     }
     return {
         "weeks": [w.isoformat() for w in span],
@@ -165,44 +204,94 @@ def _latest(values):
     return next((v for v in reversed(values) if v is not None), None)
 
 
-def _decisions(workspace, start):
-    from truce.core.models import ChangeRecord
-    from truce.requirements.models import Requirement
+def _walked(workspace, span, start) -> dict[str, list]:
+    """The two measures that walk many rows (time to decision, cross-side response), kept
+    between views under markers that change with every row they read:
 
-    first: dict[int, datetime] = {}
+    - change records are only ever added (never edited or deleted) and a requirement's
+      creation time never changes, so the number of status moves in the window changes
+      with anything time to decision reads;
+    - comments are only ever added too (editing or deleting one keeps its time, thread and
+      author), so their number in the window and the members' sides change with anything
+      the cross-side response reads.
+    """
+    from truce.accounts.models import Membership, Workspace
+    from truce.core.models import ChangeRecord
+    from truce.discussion.models import Comment
+
     moves = ChangeRecord.objects.filter(
         workspace=workspace, subject_type="requirement", verb="status", created_at__gte=start
-    ).order_by("created_at")
-    for subject_id, changes, at in moves.values_list("subject_id", "changes", "created_at"):
-        new = (changes.get("status") or [None, None])[-1] if isinstance(changes, dict) else None
-        if new in ("accepted", "rejected") and subject_id not in first:
-            first[subject_id] = at
-    created = dict(Requirement.objects.filter(pk__in=list(first)).values_list("pk", "created_at"))
-    return [(created[pk], at) for pk, at in first.items() if pk in created]
+    )
+    comments = Comment.objects.filter(workspace=workspace, created_at__gte=start)
+    n_moves, n_comments = (
+        Workspace.objects.filter(pk=workspace.pk)
+        .annotate(moves=_count(moves), comments=_count(comments))
+        .values_list("moves", "comments")
+        .get()
+    )
+    sides = Membership.objects.filter(workspace=workspace).order_by("user_id")
+    answers_marker = (n_comments, list(sides.values_list("user_id", "side")))
+    return {
+        "proposal_to_decision": _kept(
+            "decisions", workspace, span, start, n_moves,
+            lambda: health.proposal_to_decision(_decisions(moves), span),
+        ),
+        "cross_side_response": _kept(
+            "answers", workspace, span, start, answers_marker,
+            lambda: health.response_hours(_answers(comments, workspace), span),
+        ),
+    }  # fmt: skip
+
+
+def _count(rows):
+    """``rows.count()`` as a subquery (of rows of one workspace)."""
+    counted = rows.order_by().values("workspace").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _decisions(moves):
+    """(created, first accepted/rejected move in the window) per requirement, from the
+    window's status ``moves``. The database picks those to accepted or rejected (``changes``
+    holds ``{"status": [before, after]}``) in time order, read from the (workspace,
+    subject_type, verb, created_at) index, with the requirement's creation time."""
+    from truce.requirements.models import Requirement
+
+    created = Requirement.objects.filter(pk=OuterRef("subject_id")).order_by()
+    rows = (
+        moves.filter(changes__status__1__in=("accepted", "rejected"))
+        .annotate(created=Subquery(created.values("created_at")))
+        .order_by("created_at")
+        .values_list("subject_id", "created", "created_at")
+    )
+    first: dict[int, tuple[datetime, datetime]] = {}
+    for subject_id, made, at in rows:
+        if made is not None and subject_id not in first:
+            first[subject_id] = (made, at)
+    return list(first.values())
 
 
 def _launches(workspace, span):
+    """(target date, launched on, checklist items, items done) of the launches due in the
+    span, cancelled ones left out."""
     from truce.launches.models import Launch
 
     end = span[-1] + timedelta(days=6)
     return list(
         Launch.objects.filter(workspace=workspace, target_date__range=(span[0], end))
         .exclude(status="cancelled")
-        .values_list("target_date", "launched_on")
+        .annotate(items=Count("checklist"), done=Count("checklist", filter=Q(checklist__done=True)))
+        .order_by()
+        .values_list("target_date", "launched_on", "items", "done")
     )
 
 
-def _readiness(workspace, span):
-    from truce.launches.models import ReadinessItem
-
-    end = span[-1] + timedelta(days=6)
-    return list(
-        ReadinessItem.objects.filter(
-            launch__workspace=workspace, launch__target_date__range=(span[0], end)
-        )
-        .exclude(launch__status="cancelled")
-        .values_list("launch__target_date", "done")
-    )
+def _checklist(launches):
+    """One (due date, done) per checklist item, from the per-launch counts."""
+    return [
+        (due, done)
+        for due, _on, items, n_done in launches
+        for done in [True] * n_done + [False] * (items - n_done)
+    ]
 
 
 def _actions(workspace, span):
@@ -218,15 +307,53 @@ def _actions(workspace, span):
     ]
 
 
-def _comments(workspace, start):
-    from truce.accounts.models import Membership
-    from truce.discussion.models import Comment
+def _answers(comments, workspace):
+    """(asked, answered) per comment of ``comments`` that someone of the other side answered
+    later in the same thread (``truce.domain.health.cross_side_response``, walked by the
+    database): a comment's side is its author's membership side, and a window over the
+    thread gives the first later comment of each side."""
+    from truce.accounts.models import Side
 
-    sides = dict(Membership.objects.filter(workspace=workspace).values_list("user_id", "side"))
-    rows = Comment.objects.filter(workspace=workspace, created_at__gte=start).values_list(
-        "subject_type", "subject_id", "created_at", "author_id"
+    later = {
+        "partition_by": [F("subject_type"), F("subject_id")],
+        "order_by": [F("created_at").asc(), F("pk").asc()],
+        "frame": RowRange(start=1, end=None),
+    }
+
+    def next_of(side):
+        return Window(Min(Case(When(member__side=side, then=F("created_at")))), **later)
+
+    rows = (
+        comments.annotate(
+            member=FilteredRelation(
+                "author__memberships", condition=Q(author__memberships__workspace=workspace)
+            )
+        )
+        .annotate(next_product=next_of(Side.PRODUCT), next_operations=next_of(Side.OPERATIONS))
+        .annotate(
+            answered=Case(
+                When(member__side=Side.PRODUCT, then=F("next_operations")),
+                When(member__side=Side.OPERATIONS, then=F("next_product")),
+            )
+        )
+        .filter(answered__isnull=False)
+        .order_by()
     )
-    return [health.Comment(f"{t}:{i}", at, sides.get(author, "")) for t, i, at, author in rows]
+    return list(rows.values_list("created_at", "answered"))
+
+
+def _kept(name, workspace, span, start, marker, compute):
+    """``compute()``, kept a while under a key naming everything it depends on: the
+    workspace (with its creation time, so a database reset never meets an older workspace's
+    values), the weeks and where the window starts, and ``marker``, which changes whenever a
+    row the measure reads does. So a hit is always what ``compute()`` would return now."""
+    parts = (workspace.pk, workspace.created_at, start.isoformat(), span[-1], marker)
+    key = f"truce:health:{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEEP_SECONDS)
+    return found
 
 
 def _kr_progress(workspace, span):

@@ -81,7 +81,14 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-created_at"]),
+            # one kind of change over a time window (the health dashboard's decisions)
+            models.Index(
+                fields=["workspace", "subject_type", "verb", "created_at"],
+                name="change_ws_kind_time_idx",
+            ),
+        ]
         verbose_name = _("change")
         verbose_name_plural = _("changes")
 

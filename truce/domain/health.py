@@ -137,6 +137,18 @@ def cross_side_response(comments: Iterable[Comment], span) -> list:
     return _median_by_week(pairs, span)
 
 
+def response_hours(answers: Iterable[tuple[datetime, datetime]], span) -> list:
+    """``cross_side_response`` from its answered comments, already paired: ``answers`` are
+    (asked, first answer by the other side), counted in the week asked."""
+    return _median_by_week(
+        (
+            (week_of(asked), (answered - asked).total_seconds() / 3600)
+            for asked, answered in answers
+        ),
+        span,
+    )
+
+
 def capacity_share(rows: Iterable[tuple[str, float, float]]) -> dict[str, dict[str, float]]:
     """``rows``: (side, planned amount, used amount) → per side the share of all planned and
     of all used, so "product planned 60 %, used 70 %" can be read side by side."""

@@ -159,6 +159,12 @@ class Requirement(Versioned):
             models.Index(fields=["workspace", "-demand_value"]),
             models.Index(fields=["workspace", "origin_side", "-number"]),
             models.Index(fields=["workspace", "top_segment", "-number"]),
+            # the contested share of the health dashboard counts scored requirements only
+            models.Index(
+                fields=["workspace", "status", "contested"],
+                condition=Q(product_score__isnull=False, operations_score__isnull=False),
+                name="requirement_scored_idx",
+            ),
         ]
 
     def __str__(self) -> str:

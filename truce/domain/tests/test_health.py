@@ -62,6 +62,13 @@ def test_cross_side_response_waits_for_the_other_side():
     assert health.cross_side_response(comments, SPAN) == [3.5, None, None]
 
 
+def test_response_hours_from_answered_pairs_in_the_week_asked():
+    t = at(MON + timedelta(days=6), 22)  # Sunday night, answered on Monday
+    answers = [(at(MON), at(MON, 13)), (at(MON), at(MON, 12)), (t, t + timedelta(hours=5))]
+    assert health.response_hours(answers, SPAN) == [4.0, None, None]  # 4 h, 3 h, 5 h
+    assert health.response_hours([], SPAN) == [None, None, None]
+
+
 def test_capacity_share_planned_against_used():
     shares = health.capacity_share([("product", 60, 30), ("operations", 40, 10)])
     assert shares == {
