@@ -26,7 +26,7 @@ def test_list_detail_and_health_with_bounded_queries(
     with django_assert_max_num_queries(25):
         page = c.get(url("detail", 1))
     assert "Product position" in page.content.decode()
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(22):  # the first view: this week's snapshot created
         page = c.get(url("health"))
     html = page.content.decode()
     assert page.status_code == 200 and "health-data" in html and "Definition" in html
