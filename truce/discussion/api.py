@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
+from truce.accounts.models import User
 from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
 from truce.core.access import access_workspace
 from truce.core.concurrency import version_from_if_match
@@ -34,6 +35,9 @@ from truce.discussion.schemas import (
 router = Router(tags=["discussion"])
 BASE = "/workspaces/{slug}"
 MAX_PAGE = 10000
+THREAD_PAGE, THREAD_MAX = 200, 500  # comments of a thread per API read: by default, at most
+THREAD_FIELDS = ("id", "author_id", "body", "body_html", "created_at", "edited_at")
+THREAD_FIELDS += ("deleted_at", "version")
 
 
 def _user_ref(user) -> dict | None:
@@ -69,22 +73,55 @@ def _page(page: int) -> int:
 @router.get(BASE + "/comments", response={200: list[CommentOut], **COMMON_ERRORS})
 def comment_list(
     request,
+    response: HttpResponse,
     slug: str,
     subject: str = Query("", max_length=80, description='"type:key", e.g. "requirement:12"'),
+    limit: int = Query(THREAD_PAGE, ge=1, le=THREAD_MAX),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
-    """The thread of ``subject`` ("requirement:12", "keyresult:3"), oldest first."""
+    """The thread of ``subject`` ("requirement:12", "keyresult:3"), oldest first: ``limit``
+    comments from ``offset``; the ``X-Total-Count`` header says how many the thread has."""
     ctx = access_workspace(request.user, slug)
     if not subject:
         raise ValidationFailed(fields={"subject": [_("Name the item, e.g. requirement:12.")]})
     entry, found = _subject(ctx, subject)
-    ref = entry.ref(found)
-    comments = (
-        Comment.objects.filter(workspace=ctx.workspace)
-        .on(entry.type, found.pk)
-        .select_related("author")
-        .prefetch_related("mentioned")
-    )
-    return [_comment_out(c, ref) for c in comments]
+    thread = Comment.objects.filter(workspace=ctx.workspace).on(entry.type, found.pk)
+    comments = list(thread.values(*THREAD_FIELDS)[offset : offset + limit])
+    total = offset + len(comments)
+    if len(comments) == limit or (offset and not comments):
+        total = thread.count()
+    response["X-Total-Count"] = str(total)
+    return _thread_out(comments, entry.ref(found))
+
+
+def _thread_out(comments: list[dict], ref: str) -> list[dict]:
+    """Comments read as rows, with their authors and mentions in two queries (no model
+    instance or related manager per comment: a long thread stays cheap)."""
+    through = Comment.mentioned.through
+    mentions: dict[int, list[int]] = {}
+    pairs = through.objects.filter(comment_id__in=[c["id"] for c in comments])
+    for comment_id, user_id in pairs.order_by("pk").values_list("comment_id", "user_id"):
+        mentions.setdefault(comment_id, []).append(user_id)
+    ids = {c["author_id"] for c in comments} | {u for us in mentions.values() for u in us}
+    users = {
+        u["id"]: u
+        for u in User.objects.filter(pk__in=ids - {None}).values("id", "username", "display_name")
+    }
+    return [
+        {
+            "id": c["id"],
+            "subject": ref,
+            "author": users.get(c["author_id"]),
+            "body": c["body"],
+            "body_html": c["body_html"],
+            "mentioned": [users[u] for u in mentions.get(c["id"], []) if u in users],
+            "created_at": c["created_at"],
+            "edited_at": c["edited_at"],
+            "deleted": c["deleted_at"] is not None,
+            "version": c["version"],
+        }
+        for c in comments
+    ]
 
 
 @router.post(BASE + "/comments", response={201: CommentOut, **WRITE_ERRORS})

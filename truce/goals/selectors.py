@@ -125,6 +125,10 @@ def changes_since(period: Period, when) -> list[ChangeRecord]:
     )
 
 
+ALIGNMENT_LINK_FIELDS = ("id", "key_result", "requirement", "contribution", "requirement__number")
+ALIGNMENT_LINK_FIELDS += ("requirement__title", "requirement__origin_side")
+
+
 def alignment(period: Period, today: date | None = None) -> dict:
     """For each key result the work serving it, by the side that raised it; and the orphans:
     open requirements tied to no key result of this period, key results with no work."""
@@ -132,6 +136,7 @@ def alignment(period: Period, today: date | None = None) -> dict:
     links = (
         KeyResultLink.objects.filter(key_result__objective__period=period)
         .select_related("requirement")
+        .only(*ALIGNMENT_LINK_FIELDS)  # a period can have hundreds of links: no wide rows
         .order_by("requirement__number")
     )
     krs = list(

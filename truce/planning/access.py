@@ -31,10 +31,13 @@ def access_scenario(user, slug: str, scenario_id: int, *, write: bool = False):
 
 
 def access_run(user, slug: str, run_id: int, *, write: bool = False):
+    """The run with its scenario; its inputs and result documents (large at scale) load when
+    first read, which the pages never do: they read its layout."""
     ctx = access_workspace(user, slug)
     found = (
         Run.objects.filter(workspace=ctx.workspace, pk=run_id)
         .select_related("scenario__period", "created_by")
+        .defer("inputs", "result")
         .first()
     )
     if found is None:

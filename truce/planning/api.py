@@ -15,7 +15,7 @@ from truce.core.access import access_workspace
 from truce.core.concurrency import version_from_if_match
 from truce.core.errors import ValidationFailed
 from truce.goals.models import Period
-from truce.planning import engine, selectors, services
+from truce.planning import engine, layout, selectors, services
 from truce.planning.access import access_plan, access_run, access_scenario
 from truce.planning.models import PeriodPlan, Run, RunStatus, Scenario
 from truce.planning.schemas import (
@@ -208,7 +208,7 @@ def run_pareto(request, slug: str, run_id: int):
     _ctx, run = access_run(request.user, slug, run_id)
     if run.status != RunStatus.DONE:
         return {"points": [], "complete": False}
-    points = selectors._pareto_points(run.result)
+    points = layout.pareto_points(run.result)
     return {"points": points, "complete": run.result["pareto"]["complete"]}
 
 
@@ -247,11 +247,13 @@ def compare(request, slug: str, query: Query[CompareQuery]):
     found = list(
         Run.objects.filter(workspace=ctx.workspace, pk__in=runs[:3], status=RunStatus.DONE)
         .select_related("scenario")
+        .defer(*selectors.DOCUMENTS)
         .order_by("id")
     )
     if len(found) < 2 or len(set(runs)) > 3:
         raise ValidationFailed(fields={"runs": [_("Choose two or three finished runs.")]})
     data = selectors.compare(found)
+    selected = selectors.selections(found)
     keys = ("id", "kind", "ref", "title", "side")
     return {
         "runs": [
@@ -261,7 +263,7 @@ def compare(request, slug: str, query: Query[CompareQuery]):
                 "number": c["run"].number,
                 "values": c["values"],
                 "objective": c["objective"],
-                "selected": c["run"].result["selected"],
+                "selected": selected[c["run"].pk],
                 "utilisation": c["utilisation"],
             }
             for c in data["columns"]

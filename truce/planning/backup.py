@@ -1,7 +1,9 @@
 """What planning keeps in a workspace backup (see truce/interop/registry.py).
 
-Scenarios, every run (a run's ``previous`` is an earlier run, inserted directly), the
-published period plans and their sign-offs. Nothing is transient here: a run's inputs and
+Scenarios, every run (a run's ``previous`` is an earlier run, inserted directly) with its
+layout (``summary`` and the ``RunItem`` rows its pages read; a backup taken before layouts
+existed restores runs without them, and they are laid out when first shown), the published
+period plans and their sign-offs. Nothing is transient here: a run's inputs and
 results are what the pages show and are never solved again.
 
 Ids inside the JSON documents: items are named ``R<number>``/``C<number>`` (requirement and
@@ -19,11 +21,12 @@ marks it failed and interrupted, and the scenario can run again.
 from __future__ import annotations
 
 from truce.interop.registry import Entry
-from truce.planning.models import PeriodPlan, PlanSignature, Run, Scenario
+from truce.planning.models import PeriodPlan, PlanSignature, Run, RunItem, Scenario
 
 BACKUP = [
     Entry(Scenario),
     Entry(Run),
+    Entry(RunItem, scope="run__workspace"),
     Entry(PeriodPlan),
     Entry(PlanSignature),
 ]

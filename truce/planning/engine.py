@@ -359,7 +359,8 @@ def current_explanations(result: Mapping) -> dict:
 def diff(before: Iterable[str], after: Iterable[str]) -> dict[str, list[str]]:
     """What came in and what went out between two selections (in the order given)."""
     old, new = list(before), list(after)
+    old_set, new_set = set(old), set(new)
     return {
-        "came_in": [i for i in new if i not in set(old)],
-        "went_out": [i for i in old if i not in set(new)],
+        "came_in": [i for i in new if i not in old_set],
+        "went_out": [i for i in old if i not in new_set],
     }

@@ -137,6 +137,8 @@ class Run(Tracked, Versioned):
     inputs = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     timings = models.JSONField(default=dict, blank=True)
+    # what the pages show besides the item rows (truce.planning.layout), written with result
+    summary = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -168,6 +170,32 @@ class Run(Tracked, Versioned):
         if self.interrupted:
             return gettext("The worker stopped while this run was in progress; run it again.")
         return self.error
+
+
+class RunItem(models.Model):
+    """One candidate of a finished run as its pages show it (truce.planning.layout): written
+    with the run's result and again when it changes, so a page reads the rows it shows (the
+    most valuable first, or those a search finds) instead of the run's whole documents."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=12)
+    index = models.PositiveIntegerField()  # order in the run's inputs
+    position = models.PositiveIntegerField()  # rank by weighted value
+    funded = models.BooleanField()
+    search = models.TextField(blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["run", "position"]
+        verbose_name = _("run item")
+        verbose_name_plural = _("run items")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "key"], name="run_item_key_unique"),
+        ]
+        indexes = [models.Index(fields=["run", "funded", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.key}"
 
 
 class PeriodPlan(Versioned):

@@ -26,6 +26,7 @@ from truce.core import events, faults, history, jobs
 from truce.core.access import WorkspaceAccess
 from truce.core.errors import (
     Conflict,
+    NotFound,
     PermissionDenied,
     TruceError,
     ValidationFailed,
@@ -35,9 +36,9 @@ from truce.core.models import ChangeRecord
 from truce.goals.models import Capacity as SignCapacity
 from truce.goals.models import Period
 from truce.goals.services import capacity_of, goal_settings_for
-from truce.planning import engine
+from truce.planning import engine, layout
 from truce.planning.inputs import build_inputs
-from truce.planning.models import PeriodPlan, PlanSignature, Run, RunStatus, Scenario
+from truce.planning.models import PeriodPlan, PlanSignature, Run, RunItem, RunStatus, Scenario
 from truce.requirements.models import Requirement, Status
 from truce.resources.models import Campaign, CampaignStatus
 
@@ -289,19 +290,67 @@ def run_execute(run_id: int, **limits: float) -> Run | None:
     with jobs.heartbeat(Run, run_id, claim["claimed_by"]):
         try:
             result, timings = engine.run_all(run.inputs, report=report, **(LIMITS | limits))
+            summary, rows = _layout_of(run, result)
         except Exception as exc:
             mine.update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
             raise
-        mine.update(
-            status=RunStatus.DONE,
-            progress=1.0,
-            stage="",
-            result=result,
-            timings={k: round(v, 4) for k, v in timings.items()},
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            done = mine.update(
+                status=RunStatus.DONE,
+                progress=1.0,
+                stage="",
+                result=result,
+                summary=summary,
+                timings={k: round(v, 4) for k, v in timings.items()},
+                finished_at=timezone.now(),
+            )
+            if done:
+                _write_items(run.pk, rows)
     run.refresh_from_db()
     return run
+
+
+# Layout: what the pages read (truce.planning.layout) --------------------------------------------
+
+
+def _previous_doc(run: Run) -> dict | None:
+    if run.previous_id is None:
+        return None
+    return Run.objects.filter(pk=run.previous_id).values("number", "inputs", "result").first()
+
+
+def _layout_of(run: Run, result: dict) -> tuple[dict, list[dict]]:
+    summary = layout.summary(run.inputs, result, _previous_doc(run))
+    return summary, layout.items(run.inputs, result)
+
+
+def _write_items(run_id: int, rows: list[dict]) -> None:
+    RunItem.objects.filter(run_id=run_id).delete()
+    RunItem.objects.bulk_create([RunItem(run_id=run_id, **row) for row in rows], batch_size=500)
+
+
+@transaction.atomic
+def run_lay_out(run: Run) -> dict:
+    """Write the finished run's summary and item rows from its documents; returns the summary.
+    Runs lay themselves out when they finish; this is for changes and for runs restored from
+    a backup taken before layouts existed."""
+    _done(run)
+    summary, rows = _layout_of(run, run.result)
+    Run.objects.filter(pk=run.pk).update(summary=summary)
+    _write_items(run.pk, rows)
+    run.summary = summary
+    return summary
+
+
+def _refresh_followers(run: Run) -> None:
+    """Runs that compare themselves with ``run`` show its current selection."""
+    before = {"number": run.number, "inputs": run.inputs, "result": run.result}
+    followers = Run.objects.filter(previous=run, status=RunStatus.DONE)
+    for after in followers.only("id", "inputs", "result", "summary"):
+        if not after.summary:
+            continue  # laid out when it is first shown
+        after.summary["previous"] = layout.previous(after.inputs, after.result, before)
+        Run.objects.filter(pk=after.pk).update(summary=after.summary)
 
 
 def _done(run: Run) -> None:
@@ -320,30 +369,56 @@ def run_adopt(*, ctx: WorkspaceAccess, run: Run, point: int, expected_version: i
             fields={"point": [_("No trade-off point with this number.")]}
         ) from None
     run.save_versioned(expected_version=expected_version, update_fields=["result"])
+    run_lay_out(run)
+    _refresh_followers(run)
     return run
 
 
-def run_explain(*, run: Run, item_id: str) -> dict:
-    """Why an item is in or out of the run's current selection: the stored explanation, or
-    one computed now (from the run's own inputs) and stored for the next reader."""
-    _done(run)
-    known = {row["id"] for row in run.inputs["items"]}
-    if item_id not in known:
-        from truce.core.errors import NotFound
-
+def _run_item(run: Run, item_id: str) -> RunItem:
+    if not run.summary:
+        run_lay_out(run)  # a run restored from a backup taken before layouts existed
+    item = RunItem.objects.filter(run=run, key=item_id).first()
+    if item is None:
         raise NotFound()
-    stored = engine.current_explanations(run.result)
-    if item_id in stored:
-        return stored[item_id]
-    problem = engine.problem_from(run.inputs)
-    found = engine.explain_item(problem, run.result["selected"], item_id, EXPLAIN_LIMIT)
-    field = "explanations" if run.result.get("adopted") is None else "adopted_explanations"
-    result = dict(run.result)
-    result[field] = {**result.get(field, {}), item_id: found}
+    return item
+
+
+def explain_item(*, run: Run, item_id: str) -> dict:
+    """The item's row as the pages show it, with why it is in or out of the run's current
+    selection: stored when the run was solved, or worked out the first time someone asks
+    (from the run's own inputs, at most EXPLAIN_LIMIT seconds) and stored for every later
+    reader; concurrent first readers wait for one solve."""
+    _done(run)
+    item = _run_item(run, item_id)
+    if item.data.get("explanation") is not None:
+        return item.data
+    with transaction.atomic():
+        item = RunItem.objects.select_for_update().get(pk=item.pk)
+        if item.data.get("explanation") is None:
+            item.data = _explain_and_store(run, item)
+    return item.data
+
+
+def _explain_and_store(run: Run, item: RunItem) -> dict:
+    docs = Run.objects.filter(pk=run.pk).values("inputs", "result", "version").get()
+    inputs, result = docs["inputs"], docs["result"]
+    problem = engine.problem_from(inputs)
+    found = engine.explain_item(problem, result["selected"], item.key, EXPLAIN_LIMIT)
+    field = "explanations" if result.get("adopted") is None else "adopted_explanations"
+    result[field] = {**result.get(field, {}), item.key: found}
+    rows = {row["id"]: row for row in inputs["items"]}
+    data = item.data | {"explanation": layout.explained(rows, found, rows[item.key])}
     # A cache write: only if nobody changed the run meanwhile, and not a new version.
-    Run.objects.filter(pk=run.pk, version=run.version).update(result=result)
-    run.result = result
-    return found
+    if Run.objects.filter(pk=run.pk, version=docs["version"]).update(result=result):
+        RunItem.objects.filter(pk=item.pk).update(data=data)
+    return data
+
+
+def run_explain(*, run: Run, item_id: str) -> dict:
+    """Why an item is in or out of the run's current selection (the optimiser's explanation;
+    see explain_item)."""
+    explanation = explain_item(run=run, item_id=item_id)["explanation"]
+    return {k: v for k, v in explanation.items() if k in layout.EXPLANATION_FIELDS}
 
 
 # Plans ------------------------------------------------------------------------------------------

@@ -116,9 +116,11 @@ def scenario_detail(request, slug, scenario_id):
     ctx, scenario = _fetch(access.access_scenario, request, slug, scenario_id)
     runs = selectors.latest_runs(scenario)
     jobs.reap_shown(runs)  # a run whose worker was killed shows as failed, not running forever
-    latest = Run.objects.filter(pk=runs[0].pk).first() if runs else None
+    latest = None
+    if runs:
+        latest = Run.objects.filter(pk=runs[0].pk).defer(*selectors.DOCUMENTS).first()
     if latest is not None:
-        latest.scenario = scenario
+        latest.scenario, latest.workspace = scenario, ctx.workspace
     context = {"scenario": scenario, "runs": runs, **_run_context(request, ctx, latest)}
     return render(request, "planning/scenario.html", context)
 
@@ -147,15 +149,15 @@ def run_detail(request, slug, run_id):
 def explain(request, slug, run_id, item_key):
     ctx, run = _fetch(access.access_run, request, slug, run_id)
     try:
-        services.run_explain(run=run, item_id=item_key)
+        item = services.explain_item(run=run, item_id=item_key)
     except NotFound:
         raise Http404() from None
     except TruceError as exc:
         messages.error(request, exc.message)
         return redirect("planning:run", slug=slug, run_id=run.pk)
-    result = selectors.run_result(run, only=item_key)
-    item = (result["funded"] + result["left_out"])[0]
-    context = {"ctx": ctx, "scenario": run.scenario, "run": run, "item": item, "result": result}
+    context = {"ctx": ctx, "scenario": run.scenario, "run": run, "item": item}
+    if not request.htmx:  # the run page with this item alone
+        context["result"] = selectors.run_result(run, only=item_key)
     return render_page(request, "planning/run.html", context, partial="why")
 
 
@@ -199,11 +201,14 @@ def compare(request, ctx):
     runs = list(
         Run.objects.filter(workspace=ctx.workspace, pk__in=ids, status=RunStatus.DONE)
         .select_related("scenario")
+        .defer(*selectors.DOCUMENTS)
         .order_by("id")
     )
-    context = {"ctx": ctx, "runs": runs, "comparison": None}
+    show_all = request.GET.get("all") == "1"
+    context = {"ctx": ctx, "runs": runs, "comparison": None, "show_all": show_all}
     if len(runs) >= 2:
-        context["comparison"] = selectors.compare(runs)
+        limit = selectors.MOST if show_all else selectors.SHOWN
+        context["comparison"] = selectors.compare(runs, limit=limit)
     elif ids:
         messages.error(request, _("Choose two or three finished runs to compare."))
     return render(request, "planning/compare.html", context)

@@ -46,6 +46,35 @@ def test_comment_lifecycle_over_the_api(alice, olivia, req, django_capture_on_co
     assert api.get(url).json()["deleted"] is True and api.get(url).json()["body"] == ""
 
 
+def test_a_long_thread_is_read_in_pages_with_a_fixed_number_of_queries(
+    alice, olivia, ctx, req, django_assert_num_queries
+):
+    api = bearer(alice)
+    ref = f"requirement:{req.number}"
+    services.comment_create(ctx=ctx, subject=req, body="@olivia 第一条")
+    api.get(f"{W}/comments", {"subject": ref})  # the token's last use is saved once
+    with django_assert_num_queries(6) as short:
+        one = api.get(f"{W}/comments", {"subject": ref})
+    for n in range(2, 7):
+        services.comment_create(ctx=ctx, subject=req, body=f"@olivia @alice 第{n}条")
+    with django_assert_num_queries(len(short)):
+        whole = api.get(f"{W}/comments", {"subject": ref})
+    assert one["X-Total-Count"] == "1" and whole["X-Total-Count"] == "6"
+    thread = whole.json()
+    assert [c["body"] for c in thread] == ["@olivia 第一条"] + [
+        f"@olivia @alice 第{n}条" for n in range(2, 7)
+    ]
+    assert [u["username"] for u in thread[0]["mentioned"]] == ["olivia"]
+    assert sorted(u["username"] for u in thread[1]["mentioned"]) == ["alice", "olivia"]
+    assert thread[0]["author"]["username"] == "alice" and thread[0]["subject"] == ref
+    page = api.get(f"{W}/comments", {"subject": ref, "limit": 2, "offset": 2})
+    assert [c["id"] for c in page.json()] == [c["id"] for c in thread[2:4]]
+    assert page["X-Total-Count"] == "6"
+    beyond = api.get(f"{W}/comments", {"subject": ref, "offset": 10})
+    assert beyond.json() == [] and beyond["X-Total-Count"] == "6"
+    assert api.get(f"{W}/comments", {"subject": ref, "limit": 501}).status_code == 422
+
+
 def test_comment_errors_are_4xx(alice, victor, req, kr):
     api = bearer(alice)
     assert api.get(f"{W}/comments").status_code == 400

@@ -9,7 +9,7 @@ from truce.core.errors import Conflict, PermissionDenied, PreconditionFailed, Va
 from truce.core.models import ChangeRecord, DomainEvent
 from truce.planning import selectors, services
 from truce.planning.inputs import build_inputs
-from truce.planning.models import Run, RunStatus
+from truce.planning.models import Run, RunItem, RunStatus
 from truce.requirements.models import Requirement
 from truce.resources.models import Campaign
 
@@ -107,15 +107,27 @@ def test_a_failing_run_is_marked_failed_and_raises(ctx, scenario, monkeypatch):
     assert services.run_execute(run.pk) is None  # not queued any more: nothing to do
 
 
-def test_explanations_on_demand_are_stored(ctx, run):
+def test_explanations_on_demand_are_stored(ctx, run, monkeypatch):
+    from truce.planning import engine
+
     result = dict(run.result)
     result["explanations"] = {}
     Run.objects.filter(pk=run.pk).update(result=result)
     run.refresh_from_db()
+    services.run_lay_out(run)
+    assert RunItem.objects.get(run=run, key="R3").data["explanation"] is None
     found = services.run_explain(run=run, item_id="R3")
     assert found["included"] is False
     run.refresh_from_db()
     assert run.result["explanations"]["R3"] == found and run.version == 1
+    shown = RunItem.objects.get(run=run, key="R3").data["explanation"]
+    assert {k: shown[k] for k in found} == found and "displaced_items" in shown
+
+    def solve_again(*args, **kwargs):
+        raise AssertionError("an explanation is worked out once")
+
+    monkeypatch.setattr(engine, "explain_item", solve_again)
+    assert services.run_explain(run=run, item_id="R3") == found
 
 
 def test_adopt_changes_the_selection(ctx, run):
