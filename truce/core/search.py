@@ -9,7 +9,8 @@ two-character queries and words jieba segments differently all still match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import combinations
 
@@ -65,6 +66,78 @@ def fts_filter(qs: QuerySet, query: str) -> QuerySet:
     return qs.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [expr])
     )
+
+
+def fts_newest(qs: QuerySet, queries: list[str], limit: int) -> list[int]:
+    """Ids of the newest rows of ``qs`` (highest id first) matching any of ``queries``, each
+    matched as by ``fts_filter`` (every term), at most ``limit``. On SQLite the index is read
+    newest first and stops at ``limit``, so a common word costs no more than a rare one."""
+    groups = [[t for t in query_terms(q) if _SAFE.sub("", t)] for q in queries]
+    groups = [g for g in groups if g]
+    if not groups:
+        return []
+    table = qs.model._meta.db_table
+    scope, scope_params = qs.order_by().values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        expr = " | ".join("(" + " & ".join(_tsquery_term(t) for t in g) + ")" for g in groups)
+        sql = (
+            f"SELECT id FROM {table} WHERE {_pg_vector(table)} @@ to_tsquery('simple', %s) "
+            f"AND id IN ({scope}) ORDER BY id DESC LIMIT %s"
+        )
+        params = [expr, *scope_params, limit]
+    else:
+        # A join (not "rowid IN"): SQLite looks each match up in the scope as it streams.
+        expr = " OR ".join("(" + " AND ".join(_fts5_term(t) for t in g) + ")" for g in groups)
+        sql = (
+            f"SELECT f.rowid FROM {table}_fts f JOIN ({scope}) s ON s.pk = f.rowid "
+            f"WHERE f.{table}_fts MATCH %s ORDER BY f.rowid DESC LIMIT %s"
+        )
+        params = [*scope_params, expr, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # unicode61: runs of letters and digits
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def _strip_marks(text: str) -> str:
+    """What ``remove_diacritics`` does to Latin letters: "café" is "cafe"."""
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFD", text))
+
+
+def _phrase(term: str) -> str | None:
+    """A Chinese term's characters as they stand in a row of the shadow column (empty for a
+    single one); None for other terms."""
+    if not is_cjk(term):
+        return None
+    chars = cjk_chars(term)
+    return f" {' '.join(chars)} " if len(chars) > 1 else ""
+
+
+def index_scorer(queries: list[str]) -> Callable[[str], int]:
+    """How many of ``queries`` a row whose shadow column is ``search_text`` matches, each as
+    ``fts_filter`` would find it: for scoring the few rows the index retrieved without asking
+    the database once per query."""
+    compiled = []
+    for query in queries:
+        terms = [w for w in (_strip_marks(_SAFE.sub("", t)) for t in query_terms(query)) if w]
+        if terms:
+            compiled.append([(t, _phrase(t)) for t in terms])
+
+    def score(search_text: str) -> int:
+        found = _TOKEN.findall(_strip_marks(search_text))
+        words, stream = set(found), f" {' '.join(found)} "
+
+        def has(term: str, phrase: str | None) -> bool:
+            if phrase is None:  # English: a word starting so
+                return any(w.startswith(term) for w in words)
+            return term in words or (phrase != "" and phrase in stream)
+
+        return sum(all(has(t, p) for t, p in terms) for terms in compiled)
+
+    return score
 
 
 def _pg_index_sql(table: str) -> str:

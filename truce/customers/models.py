@@ -140,8 +140,11 @@ class Feedback(Versioned):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        # The inbox and the API list newest first, of one status or of all: both orders
+        # come straight from an index, so a page costs the same at any size.
         indexes = [
-            models.Index(fields=["workspace", "status", "-received_on"]),
+            models.Index(fields=["workspace", "status", "-received_on", "-id"]),
+            models.Index(fields=["workspace", "-received_on", "-id"]),
             models.Index(fields=["workspace", "requirement"]),
             models.Index(fields=["workspace", "customer"]),
         ]

@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from itertools import islice
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
@@ -353,10 +354,13 @@ def suggest(
     docs: dict[str, list[Document]] = {}
     spelling: dict[str, str] = {}
     reasons: dict[str, str] = {}
+    folded: dict[str, str] = {}  # the same few thousand words recur across documents
     for doc in documents:
         for word in doc.words:
             word = word.strip()
-            key = fold(word)
+            key = folded.get(word)
+            if key is None:
+                key = folded[word] = fold(word)
             if not key:
                 continue
             if key not in reasons:
@@ -371,19 +375,27 @@ def suggest(
             seen = docs.setdefault(key, [])
             if not seen or seen[-1] is not doc:
                 seen.append(doc)
-    found = []
-    for key, count in counts.items():
-        reason = reasons[key]
-        if reason == "frequent" and (
-            count < rules.min_count or len(docs[key]) < rules.min_documents
-        ):
-            continue
-        examples = tuple(
-            Example(doc.ref, sentence)
-            for doc in docs[key]
-            if (sentence := sentence_with(doc.text, spelling[key]))
-        )[: rules.examples]
-        found.append(Suggestion(spelling[key], count, len(docs[key]), reason, examples))
+    found = [
+        key
+        for key, count in counts.items()
+        if reasons[key] != "frequent"
+        or (count >= rules.min_count and len(docs[key]) >= rules.min_documents)
+    ]
     weight = {"seed": 3, "acronym": 2, "frequent": 1}
-    found.sort(key=lambda s: (-s.count * weight[s.reason], -s.documents, s.word))
-    return found[: rules.limit]
+    found.sort(key=lambda k: (-counts[k] * weight[reasons[k]], -len(docs[k]), spelling[k]))
+    return [
+        Suggestion(
+            spelling[key],
+            counts[key],
+            len(docs[key]),
+            reasons[key],
+            _examples(docs[key], spelling[key], rules.examples),
+        )
+        for key in found[: rules.limit]
+    ]
+
+
+def _examples(docs: Iterable[Document], word: str, limit: int) -> tuple[Example, ...]:
+    """The first ``limit`` sentences using ``word``, one per document."""
+    sentences = ((doc.ref, sentence_with(doc.text, word)) for doc in docs)
+    return tuple(islice((Example(ref, s) for ref, s in sentences if s), limit))

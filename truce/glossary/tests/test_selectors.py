@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from truce.customers.services import feedback_create
-from truce.glossary import selectors
+from truce.glossary import selectors, services
 from truce.requirements.services import requirement_create
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,35 @@ def test_appearances_are_whole_words(ctx, gmv):
     alias = requirement_create(ctx=ctx, title="看板", description="按天看成交总额")
     requirement_create(ctx=ctx, title="GMVX 内部代号", description="")
     assert selectors.appearances(gmv) == [alias, uses]
+
+
+def test_appearances_find_every_spelling_the_index_holds(ctx):
+    ab = services.term_create(
+        ctx=ctx,
+        term_zh="A/B 测试",
+        term_en="A/B test",
+        aliases=["双11", "café"],
+        side="both",
+        definition_en="Two versions, each to part of the users.",
+    )
+    found = [
+        requirement_create(ctx=ctx, title="做 A/B测试", description=""),
+        requirement_create(ctx=ctx, title="大促", description="双11大促前压测"),
+        requirement_create(ctx=ctx, title="ＡＢ", description="run an a/b test first"),
+        requirement_create(ctx=ctx, title="Café menu", description=""),
+    ]
+    requirement_create(ctx=ctx, title="测试 A 和 B", description="AB 测试")  # not the word
+    requirement_create(ctx=ctx, title="双 11 月", description="")
+    assert selectors.appearances(ab) == found[::-1]
+
+
+def test_appearances_read_a_bounded_number_of_candidates(ctx, gmv):
+    for i in range(8):
+        requirement_create(ctx=ctx, title=f"GMV 目标 {i}")
+    with CaptureQueriesContext(connection) as captured:
+        newest = selectors.appearances(gmv, limit=3)
+    assert [r.title for r in newest] == ["GMV 目标 7", "GMV 目标 6", "GMV 目标 5"]
+    assert len(captured) == 2
 
 
 def test_suggestions_find_unexplained_jargon_with_examples(ctx, gmv):
