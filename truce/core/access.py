@@ -98,6 +98,7 @@ def access_requirement(user, slug: str, number: int, *, write: bool = False):
     )
     if found is None:
         raise NotFound()
+    found.workspace = ctx.workspace  # already loaded: pages reading it need no query
     return ctx, found
 
 

@@ -29,11 +29,11 @@ from truce.customers.schemas import (
     CustomerSortName,
     DemandOut,
     FeedbackIn,
+    FeedbackLinkIn,
     FeedbackOut,
     FeedbackPage,
     FeedbackPatch,
     FeedbackStatusName,
-    LinkIn,
     SegmentName,
     SegmentPolicyIn,
     SegmentPolicyOut,
@@ -230,7 +230,7 @@ def feedback_link(
     response: HttpResponse,
     slug: str,
     feedback_id: int,
-    payload: LinkIn,
+    payload: FeedbackLinkIn,
     if_match: str | None = Header(None, alias="If-Match"),
 ):
     ctx, feedback, version = _for_triage(request, slug, feedback_id, if_match)
@@ -302,24 +302,27 @@ def feedback_similar(request, slug: str, feedback_id: int):
     return selectors.similar_requirements(ctx.workspace, feedback.text)
 
 
+class DemandQuery(Schema):
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
 @router.get(
     "/workspaces/{slug}/requirements/{number}/customers", response={200: DemandOut, **COMMON_ERRORS}
 )
-def requirement_customers(request, slug: str, number: int):
+def requirement_customers(request, slug: str, number: int, query: Query[DemandQuery]):
+    """The customers asking for the requirement, best segment and highest value first, a page
+    at a time (``page``, ``page_size`` up to 200); ``count`` is how many there are in all."""
     _, requirement = access_requirement(request.user, slug, number)
-    breakdown = selectors.demand_breakdown(requirement)
+    start = (query.page - 1) * query.page_size
+    breakdown = selectors.demand_breakdown(requirement, limit=query.page_size, offset=start)
     return {
         "demand_value": requirement.demand_value,
         "demand_customers": requirement.demand_customers,
         "top_segment": requirement.top_segment,
         "anonymous_feedback": breakdown["anonymous_feedback"],
-        "customers": [
-            {
-                **{f: getattr(e["customer"], f) for f in ("id", "name", "segment", "value")},
-                "churn_risk": e["customer"].churn_risk,
-                "channels": e["channels"],
-                "feedback_count": e["feedback_count"],
-            }
-            for e in breakdown["customers"]
-        ],
+        "count": breakdown["customer_count"],
+        "page": query.page,
+        "page_size": query.page_size,
+        "customers": breakdown["customers"],
     }

@@ -102,7 +102,7 @@ class FeedbackPatch(Schema):
     received_on: date | None = None
 
 
-class LinkIn(Schema):
+class FeedbackLinkIn(Schema):
     number: int
 
 
@@ -133,4 +133,7 @@ class DemandOut(Schema):
     demand_customers: int
     top_segment: str
     anonymous_feedback: int
+    count: int = Field(..., description="Customers asking in all, not only on this page.")
+    page: int
+    page_size: int
     customers: list[DemandCustomerOut]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Aggregate, CharField, Count, Q, QuerySet, Sum
 
-from truce.core.search import fts_filter
+from truce.core.search import fts_filter, fts_newest, index_scorer
 from truce.core.text import is_cjk, tokens
 from truce.customers.models import Channel, Customer, Feedback
 from truce.requirements.models import Requirement
@@ -89,30 +90,74 @@ def filter_feedback(workspace, f: FeedbackFilter) -> QuerySet[Feedback]:
     return qs.select_related("customer", "requirement")
 
 
-def demand_breakdown(requirement: Requirement) -> dict:
-    """Who asks for ``requirement``: each customer once (value, segment, channels), best
-    segment and highest value first, plus how much feedback came from nobody in particular.
-    One query; the totals are the requirement's stored demand."""
-    by_customer: dict[int, dict] = {}
-    anonymous = 0
-    rows = requirement.feedback.select_related("customer").order_by("received_on", "pk")
-    for fb in rows:
-        if fb.customer is None:
-            anonymous += 1
-            continue
-        entry = by_customer.setdefault(
-            fb.customer_id, {"customer": fb.customer, "channels": [], "feedback_count": 0}
+DEMAND_TOP = 20  # customers the requirement page lists; the rest are a click away
+
+
+class _Channels(Aggregate):
+    """The distinct channels of a group as one comma-separated string: GROUP_CONCAT on SQLite,
+    STRING_AGG on PostgreSQL (channel keys hold no commas)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(distinct)s%(expressions)s)"
+    allow_distinct = True
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(distinct)s%(expressions)s, ',')",
+            **extra,
         )
-        entry["feedback_count"] += 1
-        if fb.channel not in entry["channels"]:
-            entry["channels"].append(fb.channel)
-    for entry in by_customer.values():
-        entry["channel_labels"] = [Channel(c).label for c in entry["channels"]]
-    customers = sorted(
-        by_customer.values(),
-        key=lambda e: (e["customer"].segment, -e["customer"].value, e["customer"].name),
+
+
+def asking_customers(requirement: Requirement) -> QuerySet[Customer]:
+    """Customers with feedback linked to ``requirement``, each once, best segment and highest
+    value first, annotated with ``feedback_count`` and ``channel_keys``. One grouped query over
+    the requirement's feedback: slice it for a page, ``count()`` it for the total."""
+    return (
+        Customer.objects.filter(
+            workspace_id=requirement.workspace_id, feedback__requirement=requirement
+        )
+        .only("id", "name", "segment", "value", "churn_risk")
+        .annotate(
+            feedback_count=Count("feedback"),
+            channel_keys=_Channels("feedback__channel", distinct=True),
+        )
+        .order_by("segment", "-value", "name", "pk")
     )
-    return {"customers": customers, "anonymous_feedback": anonymous}
+
+
+def with_channels(customers) -> list[Customer]:
+    """Each customer of :func:`asking_customers` with ``channels`` (keys, in the order of
+    ``Channel``) and their ``channel_labels``."""
+    order = {value: k for k, value in enumerate(Channel.values)}
+    out = list(customers)
+    for c in out:
+        keys = set(filter(None, (c.channel_keys or "").split(",")))
+        c.channels = sorted(keys, key=lambda key: order.get(key, len(order)))
+        c.channel_labels = [Channel(key).label for key in c.channels if key in order]
+    return out
+
+
+def demand_counts(requirement: Requirement) -> dict[str, int]:
+    """How many distinct customers ask for ``requirement`` and how much of its feedback came
+    from nobody in particular, in one aggregate query."""
+    return Feedback.objects.filter(
+        workspace_id=requirement.workspace_id, requirement=requirement
+    ).aggregate(
+        customer_count=Count("customer", distinct=True),
+        anonymous_feedback=Count("pk", filter=Q(customer__isnull=True)),
+    )
+
+
+def demand_breakdown(requirement: Requirement, *, limit: int = DEMAND_TOP, offset: int = 0) -> dict:
+    """Who asks for ``requirement``: ``limit`` customers from ``offset`` in the order of
+    :func:`asking_customers`, how many there are in all and how much feedback is anonymous.
+    Two queries, however many customers ask (the busiest requirement has thousands)."""
+    page = asking_customers(requirement)[offset : offset + limit]
+    return {**demand_counts(requirement), "customers": with_channels(page)}
 
 
 # Likely duplicates --------------------------------------------------------------------------
@@ -125,6 +170,7 @@ _STOP = {
 }  # fmt: skip
 _DIGITS = re.compile(r"^\d+$")
 SIMILAR_TERMS = 8
+SIMILAR_CANDIDATES = 200
 
 
 def _key_terms(text: str) -> list[str]:
@@ -141,26 +187,31 @@ def _key_terms(text: str) -> list[str]:
 
 
 def similar_requirements(workspace, text: str, limit: int = 5) -> list[Requirement]:
-    """Requirements sharing words with ``text``, most shared words first, in one query.
+    """Requirements sharing words with ``text``: most shared words first, newest first among
+    equals; each has ``shared``, how many of the text's key words it has.
 
-    Deliberately simple (an OR of full-text matches); kept in this one function so a better
-    ranking can replace it without touching pages or the API.
+    Bounded at any size: the index streams the newest requirements sharing at least two of
+    the words (or one, when too few share two), at most ``SIMILAR_CANDIDATES``, and only those
+    are scored. In a workspace with fewer matches than that, every requirement sharing a word
+    is scored, so the answer is that of counting over all of them. Kept in this one function
+    so a better ranking can replace it without touching pages or the API.
     """
     terms = _key_terms(text)
     if not terms:
         return []
-    base = Requirement.objects.for_workspace(workspace)
-    matches = [Q(pk__in=fts_filter(Requirement.objects.all(), t).values("pk")) for t in terms]
-    any_match = matches[0]
-    for q in matches[1:]:
-        any_match |= q
-    score = sum(
-        (Case(When(q, then=1), default=0, output_field=IntegerField()) for q in matches[1:]),
-        Case(When(matches[0], then=1), default=0, output_field=IntegerField()),
+    scope = Requirement.objects.for_workspace(workspace)
+    pairs = [f"{a} {b}" for a, b in combinations(terms, 2)]
+    ids = fts_newest(scope, pairs, SIMILAR_CANDIDATES)
+    if len(ids) < limit:
+        ids += [pk for pk in fts_newest(scope, terms, SIMILAR_CANDIDATES) if pk not in ids]
+    rows = Requirement.objects.filter(pk__in=ids).only(
+        "pk", "number", "title", "status", "demand_customers", "search_text"
     )
-    return list(
-        base.filter(any_match)
-        .annotate(shared=score)
-        .only("pk", "number", "title", "status", "demand_customers")
-        .order_by("-shared", "-number")[:limit]
-    )
+    score = index_scorer(terms)
+    found = []
+    for r in rows:
+        r.shared = score(r.search_text)
+        if r.shared:
+            found.append(r)
+    found.sort(key=lambda r: (-r.shared, -r.number))
+    return found[:limit]

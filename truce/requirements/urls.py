@@ -12,6 +12,11 @@ urlpatterns = [
     path("w/<slug:slug>/requirements/similar/", views.requirement_similar, name="similar"),
     path("w/<slug:slug>/requirements/bulk-status/", views.bulk_status, name="bulk_status"),
     path("w/<slug:slug>/requirements/<int:number>/", views.requirement_detail, name="detail"),
+    path(
+        "w/<slug:slug>/requirements/<int:number>/customers/",
+        views.requirement_customers,
+        name="customers",
+    ),
     path("w/<slug:slug>/requirements/<int:number>/edit/", views.requirement_edit, name="edit"),
     path("w/<slug:slug>/requirements/<int:number>/status/", views.requirement_move, name="move"),
     path("w/<slug:slug>/requirements/<int:number>/scores/", views.scores_set, name="scores"),

@@ -18,7 +18,7 @@ from truce.core.access import access_requirement
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
-from truce.customers.selectors import demand_breakdown
+from truce.customers.selectors import asking_customers, demand_breakdown, with_channels
 from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
 from truce.requirements.models import Requirement, Status, Tag
@@ -26,6 +26,7 @@ from truce.requirements.similar import similar_requirements
 from truce.responsibilities.selectors import owner_line
 
 PAGE_SIZE = 50
+CUSTOMERS_PAGE_SIZE = 50
 
 
 def _requirement(request, slug, number, *, write=False):
@@ -143,6 +144,17 @@ def requirement_detail(request, slug, number):
         "statuses": dict(Status.choices),
     }
     return render(request, "requirements/detail.html", context)
+
+
+@login_required
+def requirement_customers(request, slug, number):
+    """Every customer asking for the requirement, a page at a time; the detail page lists the
+    top ones."""
+    ctx, r = _requirement(request, slug, number)
+    page = Paginator(asking_customers(r), CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_channels(page.object_list)
+    context = {"ctx": ctx, "r": r, "page": page}
+    return render_page(request, "requirements/customers.html", context, partial="results")
 
 
 @login_required
