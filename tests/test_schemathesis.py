@@ -151,3 +151,28 @@ def test_document_covers_every_operation():
     }
     assert "GET /api/v1/workspaces/{slug}" in operations
     assert len(operations) >= 16
+
+
+def test_schema_names_are_unique():
+    """django-ninja names OpenAPI components by class name: two schemas with one name would
+    make the document show one body for both operations (it did for two ``LinkIn``)."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import truce
+
+    for info in pkgutil.walk_packages(truce.__path__, "truce."):
+        if info.name.endswith(".schemas") or info.name.endswith(".api"):
+            importlib.import_module(info.name)
+    seen: dict[str, str] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("truce."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        assert seen.setdefault(cls.__name__, where) == where, (cls.__name__, seen[cls.__name__])
+    assert len(seen) > 50

@@ -22,9 +22,9 @@ from truce.goals.schemas import (
     GoalSettingsIn,
     GoalSettingsOut,
     KeyResultIn,
+    KeyResultLinkIn,
     KeyResultOut,
     KeyResultPatch,
-    LinkIn,
     LinkOut,
     ObjectiveIn,
     ObjectiveOut,
@@ -279,7 +279,7 @@ def check_in_create(request, response: HttpResponse, slug: str, kr_id: int, payl
 
 
 @router.post(BASE + "/key-results/{kr_id}/links", response={201: LinkOut, **WRITE_ERRORS})
-def link_add(request, slug: str, kr_id: int, payload: LinkIn):
+def link_add(request, slug: str, kr_id: int, payload: KeyResultLinkIn):
     ctx, kr = access_key_result(request.user, slug, kr_id, write=True)
     req = Requirement.objects.filter(workspace=ctx.workspace, number=payload.number).first()
     if req is None:

@@ -128,7 +128,7 @@ class CheckInOut(Schema):
     created_at: datetime
 
 
-class LinkIn(Schema):
+class KeyResultLinkIn(Schema):
     number: int = Field(..., ge=1, le=2**31 - 1)
     contribution: str = Field("", max_length=200)
 

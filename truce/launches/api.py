@@ -20,19 +20,19 @@ from truce.launches.access import access_item, access_launch, access_milestone
 from truce.launches.models import Launch, Review
 from truce.launches.schemas import (
     ChecklistIn,
+    ChecklistItemOut,
     ItemIn,
-    ItemOut,
     ItemPatch,
     LaunchDetailOut,
     LaunchIn,
     LaunchOut,
     LaunchPatch,
+    LaunchStatusIn,
     MilestoneIn,
     MilestoneOut,
     MilestonePatch,
     ReviewIn,
     ReviewOut,
-    StatusIn,
     StatusName,
     TimelineOut,
     VoteIn,
@@ -166,7 +166,7 @@ def launch_move(
     response: HttpResponse,
     slug: str,
     launch_number: int,
-    payload: StatusIn,
+    payload: LaunchStatusIn,
     if_match: str | None = Header(None, alias="If-Match"),
 ):
     """Move along planning → ready for review → (votes) go → launched → reviewed."""
@@ -232,7 +232,7 @@ def milestone_delete(
     return Status(204, None)
 
 
-@router.post(ONE + "/checklist", response={201: ItemOut, **WRITE_ERRORS})
+@router.post(ONE + "/checklist", response={201: ChecklistItemOut, **WRITE_ERRORS})
 def item_add(request, response: HttpResponse, slug: str, launch_number: int, payload: ItemIn):
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
     data = payload.dict()
@@ -242,7 +242,7 @@ def item_add(request, response: HttpResponse, slug: str, launch_number: int, pay
     return Status(201, _item_out(item))
 
 
-@router.post(ONE + "/checklist/apply", response={200: list[ItemOut], **WRITE_ERRORS})
+@router.post(ONE + "/checklist/apply", response={200: list[ChecklistItemOut], **WRITE_ERRORS})
 def checklist_apply(request, slug: str, launch_number: int, payload: ChecklistIn):
     """Add the template's items the launch does not have yet."""
     ctx, launch = access_launch(request.user, slug, launch_number, write=True)
@@ -250,7 +250,7 @@ def checklist_apply(request, slug: str, launch_number: int, payload: ChecklistIn
     return [_item_out(i) for i in launch.checklist.select_related("owner")]
 
 
-@router.patch(ONE + "/checklist/{check_id}", response={200: ItemOut, **WRITE_ERRORS})
+@router.patch(ONE + "/checklist/{check_id}", response={200: ChecklistItemOut, **WRITE_ERRORS})
 def item_update(
     request,
     response: HttpResponse,

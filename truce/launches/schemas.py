@@ -33,7 +33,7 @@ class LaunchPatch(Schema):
     campaigns: Numbers | None = Field(None, max_length=500)
 
 
-class StatusIn(Schema):
+class LaunchStatusIn(Schema):
     status: StatusName
 
 
@@ -78,7 +78,7 @@ class ItemPatch(Schema):
     done: bool | None = None
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     text: str
     side: str
@@ -133,7 +133,7 @@ class LaunchOut(Schema):
 
 class LaunchDetailOut(LaunchOut):
     milestones: list[MilestoneOut]
-    checklist: list[ItemOut]
+    checklist: list[ChecklistItemOut]
     readiness: ReadinessOut
     verdict: VerdictOut
     votes: list[VoteOut]

@@ -28,8 +28,8 @@ from truce.resources.schemas import (
     CapacitiesOut,
     ChannelName,
     DemandIn,
-    DemandOut,
     DemandPatch,
+    PoolDemandOut,
     PoolIn,
     PoolOut,
     PoolPatch,
@@ -373,13 +373,15 @@ def _add(ctx, payload: DemandIn, **owner) -> Demand:
     )  # fmt: skip
 
 
-@router.get(W + "/requirements/{number}/demands", response={200: list[DemandOut], **COMMON_ERRORS})
+@router.get(
+    W + "/requirements/{number}/demands", response={200: list[PoolDemandOut], **COMMON_ERRORS}
+)
 def requirement_demands(request, slug: str, number: int):
     _ctx, r = access_requirement(request.user, slug, number)
     return [_demand_out(d) for d in selectors.demands_of(requirement=r)]
 
 
-@router.post(W + "/requirements/{number}/demands", response={201: DemandOut, **WRITE_ERRORS})
+@router.post(W + "/requirements/{number}/demands", response={201: PoolDemandOut, **WRITE_ERRORS})
 def requirement_demand_add(
     request, response: HttpResponse, slug: str, number: int, payload: DemandIn
 ):
@@ -390,14 +392,16 @@ def requirement_demand_add(
 
 
 @router.get(
-    W + "/campaigns/{campaign_number}/demands", response={200: list[DemandOut], **COMMON_ERRORS}
+    W + "/campaigns/{campaign_number}/demands", response={200: list[PoolDemandOut], **COMMON_ERRORS}
 )
 def campaign_demands(request, slug: str, campaign_number: int):
     _ctx, c = access_campaign(request.user, slug, campaign_number)
     return [_demand_out(d) for d in selectors.demands_of(campaign=c)]
 
 
-@router.post(W + "/campaigns/{campaign_number}/demands", response={201: DemandOut, **WRITE_ERRORS})
+@router.post(
+    W + "/campaigns/{campaign_number}/demands", response={201: PoolDemandOut, **WRITE_ERRORS}
+)
 def campaign_demand_add(
     request, response: HttpResponse, slug: str, campaign_number: int, payload: DemandIn
 ):
@@ -407,7 +411,7 @@ def campaign_demand_add(
     return Status(201, _demand_out(d))
 
 
-@router.patch(W + "/demands/{demand_id}", response={200: DemandOut, **WRITE_ERRORS})
+@router.patch(W + "/demands/{demand_id}", response={200: PoolDemandOut, **WRITE_ERRORS})
 def demand_update(
     request,
     response: HttpResponse,

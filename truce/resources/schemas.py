@@ -163,7 +163,7 @@ class DemandPatch(Schema):
     note: str | None = Field(None, max_length=200)
 
 
-class DemandOut(Schema):
+class PoolDemandOut(Schema):
     id: int
     pool_id: int
     pool: str

@@ -62,14 +62,14 @@ class RowIn(Schema):
     )
 
 
-class RequirementBrief(Schema):
+class RaciRequirementBrief(Schema):
     number: int
     title: str
     status: str
 
 
 class GapOut(Schema):
-    requirement: RequirementBrief
+    requirement: RaciRequirementBrief
     activities: list[str]
 
 
@@ -89,7 +89,7 @@ class LoadOut(Schema):
 
 
 class HandoffOut(Schema):
-    requirement: RequirementBrief
+    requirement: RaciRequirementBrief
     from_activity: str
     to_activity: str
     from_side: str
