@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from truce.api.schemas import IsoDate
 from truce.requirements.schemas import KindName, RequirementRef, SideName
 
 SegmentName = Literal["A", "B", "C"]
@@ -92,14 +93,14 @@ class FeedbackIn(Schema):
     text: str = Field(..., min_length=1, max_length=20000)
     customer_id: int | None = None
     channel: ChannelName = "other"
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 class FeedbackPatch(Schema):
     text: str | None = Field(None, min_length=1, max_length=20000)
     customer_id: int | None = None
     channel: ChannelName | None = None
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 class FeedbackLinkIn(Schema):

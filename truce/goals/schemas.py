@@ -5,6 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from truce.api.schemas import IsoDate
 from truce.requirements.schemas import UserRef
 
 GoalSideName = Literal["product", "operations", "joint"]
@@ -14,8 +15,8 @@ Number = float  # bounded per field below so SQLite never sees an overflow
 
 class PeriodIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
 
 class PeriodOut(Schema):

@@ -3,15 +3,13 @@ post-launch review and the timeline. Updates need If-Match with the ETag last re
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 from ninja.responses import Status
 
 from truce.accounts.models import User
-from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
+from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS, IsoDate
 from truce.core.access import access_workspace
 from truce.core.concurrency import version_from_if_match
 from truce.core.errors import ValidationFailed
@@ -119,8 +117,8 @@ def launch_create(request, response: HttpResponse, slug: str, payload: LaunchIn)
 
 
 class TimelineFilters(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     status: StatusName | None = None
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from truce.api.schemas import IsoDate
 from truce.requirements.schemas import UserRef
 
 StatusName = Literal["planning", "ready_for_review", "go", "launched", "reviewed", "cancelled"]
@@ -17,7 +18,7 @@ Numbers = list[int]
 
 class LaunchIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    target_date: date
+    target_date: IsoDate
     description: str = Field("", max_length=20000)
     requirements: Numbers = Field(default_factory=list, max_length=500)
     campaigns: Numbers = Field(default_factory=list, max_length=500)
@@ -27,7 +28,7 @@ class LaunchIn(Schema):
 
 class LaunchPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
-    target_date: date | None = None
+    target_date: IsoDate | None = None
     description: str | None = Field(None, max_length=20000)
     requirements: Numbers | None = Field(None, max_length=500)
     campaigns: Numbers | None = Field(None, max_length=500)
@@ -39,14 +40,14 @@ class LaunchStatusIn(Schema):
 
 class MilestoneIn(Schema):
     kind: KindName
-    due: date
+    due: IsoDate
     name: str = Field("", max_length=120)
     owner_id: int | None = None
 
 
 class MilestonePatch(Schema):
     kind: KindName | None = None
-    due: date | None = None
+    due: IsoDate | None = None
     name: str | None = Field(None, max_length=120)
     owner_id: int | None = None
     done: bool | None = None

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from truce.api.schemas import IsoDate, IsoDateTime, IsoTime
 from truce.requirements.schemas import UserRef
 
 CadenceName = Literal["weekly", "biweekly"]
@@ -19,11 +20,11 @@ class SeriesIn(Schema):
     description: str = Field("", max_length=5000)
     cadence: CadenceName = "weekly"
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    start_time: time
+    start_time: IsoTime
     duration_minutes: int = Field(60, ge=5, le=600)
     timezone: str = Field("Asia/Shanghai", min_length=1, max_length=64)
-    starts_on: date
-    until: date | None = None
+    starts_on: IsoDate
+    until: IsoDate | None = None
     location: str = Field("", max_length=300)
     attendee_ids: list[Id] = Field(..., min_length=1, max_length=200)
 
@@ -33,11 +34,11 @@ class SeriesPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     cadence: CadenceName | None = None
     weekday: int | None = Field(None, ge=0, le=6)
-    start_time: time | None = None
+    start_time: IsoTime | None = None
     duration_minutes: int | None = Field(None, ge=5, le=600)
     timezone: str | None = Field(None, min_length=1, max_length=64)
-    starts_on: date | None = None
-    until: date | None = None
+    starts_on: IsoDate | None = None
+    until: IsoDate | None = None
     location: str | None = Field(None, max_length=300)
     attendee_ids: list[Id] | None = Field(None, min_length=1, max_length=200)
 
@@ -137,7 +138,7 @@ class DecisionIn(Schema):
     outcome: str = Text
     rationale: str = Field("", max_length=5000)
     decided_by_id: Id | None = Field(None, description="default: you")
-    decided_at: datetime | None = None
+    decided_at: IsoDateTime | None = None
     meeting_id: Id | None = None
     requirement_numbers: list[Id] = Field(default_factory=list, max_length=100)
     key_result_ids: list[Id] = Field(default_factory=list, max_length=100)
@@ -169,7 +170,7 @@ class DecisionOut(Schema):
 class ActionIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     owner_id: Id
-    due: date
+    due: IsoDate
     meeting_id: Id | None = None
     decision_number: Id | None = None
 
@@ -177,7 +178,7 @@ class ActionIn(Schema):
 class ActionPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     owner_id: Id | None = None
-    due: date | None = None
+    due: IsoDate | None = None
     status: ActionStatusName | None = None
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+
+from truce.api.schemas import IsoDate
 
 StatusName = Literal[
     "proposed",
@@ -24,7 +26,7 @@ Weight = float
 class _ScenarioFields(Schema):
     description: str = Field("", max_length=10000)
     period_id: int | None = None
-    horizon: list[date] = Field(default_factory=list, max_length=60)
+    horizon: list[IsoDate] = Field(default_factory=list, max_length=60)
     statuses: list[StatusName] = Field(default_factory=list, max_length=9)
     tags: list[str] = Field(default_factory=list, max_length=20)
     side: SideName = ""
@@ -48,7 +50,7 @@ class ScenarioPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=10000)
     period_id: int | None = None
-    horizon: list[date] | None = Field(None, max_length=60)
+    horizon: list[IsoDate] | None = Field(None, max_length=60)
     statuses: list[StatusName] | None = Field(None, max_length=9)
     tags: list[str] | None = Field(None, max_length=20)
     side: SideName | None = None

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from truce.api.schemas import IsoDate
 from truce.requirements.schemas import UserRef
 
 KindName = Literal["days", "money", "custom"]
@@ -91,8 +92,8 @@ class CampaignIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     channel: ChannelName
     description: str = Field("", max_length=50000)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     owner_id: int | None = None
     expected_reach: Count | None = None
     expected_new_users: Count | None = None
@@ -106,8 +107,8 @@ class CampaignPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     channel: ChannelName | None = None
     description: str | None = Field(None, max_length=50000)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     owner_id: int | None = None
     expected_reach: Count | None = None
     expected_new_users: Count | None = None

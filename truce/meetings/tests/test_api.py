@@ -158,3 +158,13 @@ def test_out_of_range_input_is_a_400_not_a_500(alice, meeting):
         "decided_at": "0001-01-01T00:00:00Z",
     }
     assert _json(client, "post", f"{API}/decisions", decision).status_code == 400
+    # a bare number is not read as Unix seconds: dates and times are ISO 8601 text
+    for body, url in [
+        ({**decision, "decided_at": 1700000000}, "decisions"),
+        ({**action, "due": 1700000000}, "action-items"),
+        ({**series, "starts_on": "2030-01-01", "start_time": 36000}, "meeting-series"),
+    ]:
+        r = _json(client, "post", f"{API}/{url}", body)
+        assert r.status_code == 422, (url, r.content)
+        [message] = [m for ms in r.json()["error"]["fields"].values() for m in ms]
+        assert message.startswith("Enter a valid"), message
