@@ -1,8 +1,9 @@
 """What integrations keeps in a workspace backup (see truce/interop/registry.py): the outgoing
 endpoints, with their URL and signing secret as they are, since the receivers verify that
 secret (a secret is not unique, so a restored copy beside the original needs no new one).
-An endpoint restored beside its original is enabled like it: both workspaces then post to the
-same robot or receiver until an admin disables one.
+A restored endpoint starts disabled: a copy restored beside its original would otherwise post
+every event to the same robot or receiver a second time. An admin enables it on the
+integrations page once the copy is the one in use.
 
 Left out (registry.SKIP): deliveries and their attempts, the log of what was sent. It is
 operational: a delivery still waiting or retrying would be sent a second time by the restored
@@ -16,4 +17,4 @@ from __future__ import annotations
 from truce.integrations.models import Endpoint
 from truce.interop.registry import Entry
 
-BACKUP = [Entry(Endpoint)]
+BACKUP = [Entry(Endpoint, on_restore=(("enabled", False),))]

@@ -272,6 +272,8 @@ class _Restorer:
         for name, prefix, label in entry.id_refs:
             if record.get(name):
                 record[name] = _id_refs(record[name], prefix, self.ids.get(label, {}).get)
+        for name, value in entry.on_restore:
+            record[entry.model._meta.get_field(name).attname] = value
         for type_field, id_field in entry.generic:
             label = self.by_name.get(record.get(type_field) or "")
             old = record.get(id_field)
@@ -452,7 +454,8 @@ def canonical(source) -> dict:
     """An archive's content with ids replaced by each row's position in its model (rows are
     written in id order, restored in the same order) and keys by the position of the row they
     point at. Two archives of the same data compare equal, whatever their ids, except for
-    the audit events of backups and restores themselves and regenerated secrets."""
+    the audit events of backups and restores themselves, regenerated secrets and the fields
+    a restore sets (``Entry.on_restore``)."""
     with zipfile.ZipFile(source) as z:
         manifest = read_manifest(z)
         positions: dict[str, dict[int, int]] = {}
@@ -484,7 +487,7 @@ def _canonical_row(entry: Entry, row: dict, positions: dict, names: dict) -> dic
     for type_field, id_field in entry.generic:
         label = names.get(data.get(type_field) or "")
         data[id_field] = positions.get(label, {}).get(data.get(id_field)) if label else None
-    for name in entry.regenerate:
+    for name in (*entry.regenerate, *(name for name, _ in entry.on_restore)):
         data.pop(name, None)
     for name, prefix, label in entry.id_refs:
         if data.get(name):

@@ -57,6 +57,9 @@ class Entry:
     # key "contested:requirement:12", a link "/w/*/actions/7/" where * is any one path
     # segment) are remapped like foreign keys; the model is restored first
     id_refs: tuple[tuple[str, str, str], ...] = ()
+    # (field, value) pairs every restored row gets, whatever the backup says (outgoing
+    # webhooks start paused, so a restored copy does not post beside its original)
+    on_restore: tuple[tuple[str, object], ...] = ()
 
     @property
     def label(self) -> str:

@@ -170,3 +170,21 @@ def test_masked_secret_never_shows_the_whole(admin_ctx):
     endpoint, revealed = _create(admin_ctx, kind=Kind.GENERIC, url="https://example.com/in")
     masked = signing.mask_secret(endpoint.secret)
     assert revealed not in masked and masked.endswith(revealed[-4:])
+
+
+def test_a_restored_endpoint_starts_disabled(admin_ctx, workspace):
+    """A copy restored beside its original must not post every event a second time."""
+    import io
+
+    from truce.interop.archive import backup_workspace, restore_workspace
+
+    original, _ = _create(admin_ctx, secret="fs-secret")
+    archive = io.BytesIO()
+    backup_workspace(workspace=workspace, target=archive)
+    archive.seek(0)
+    copy = restore_workspace(archive, slug="spark-copy")
+    restored = Endpoint.objects.get(workspace=copy)
+    assert (restored.name, restored.url, restored.secret) == ("产品群", FEISHU, "fs-secret")
+    assert not restored.enabled
+    original.refresh_from_db()
+    assert original.enabled
