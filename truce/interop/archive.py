@@ -487,7 +487,7 @@ def _canonical_row(entry: Entry, row: dict, positions: dict, names: dict) -> dic
     for type_field, id_field in entry.generic:
         label = names.get(data.get(type_field) or "")
         data[id_field] = positions.get(label, {}).get(data.get(id_field)) if label else None
-    for name in (*entry.regenerate, *(name for name, _ in entry.on_restore)):
+    for name in (*entry.regenerate, *(name for name, _value in entry.on_restore)):
         data.pop(name, None)
     for name, prefix, label in entry.id_refs:
         if data.get(name):
