@@ -52,3 +52,28 @@ def test_mention_via_autocomplete_reaches_olivias_inbox(page, req):
         item.locator(".notification-open button").click()
     assert f"/requirements/{req.number}/" in page.url
     assert page.locator("#inbox-unread").count() == 0
+
+
+def test_long_thread_loads_earlier_comments_and_finds_an_old_linked_one(
+    page, req, alice, monkeypatch
+):
+    """Three comments a page: "show earlier" loads in place; an old-style "#comment-<id>"
+    link to a comment off the page makes discussion.js load the thread at that comment."""
+    from truce.discussion import selectors
+    from truce.discussion import services as discussion
+
+    monkeypatch.setattr(selectors, "THREAD_PAGE", 3)
+    ctx = access_workspace(alice, "spark")
+    ids = [discussion.comment_create(ctx=ctx, subject=req, body=f"第 {i} 条").pk for i in range(8)]
+    sign_in(page, "alice")
+    page.goto(f"/w/spark/requirements/{req.number}/")
+    comments = page.locator(".comments .comment")
+    assert comments.count() == 3
+    page.click(".comment-more a")
+    page.locator(f"#comment-{ids[2]}").wait_for()
+    assert comments.count() == 6 and page.locator(".comment-more").count() == 1
+    page.goto("/inbox/")  # then open the link afresh (the same page would only change hash)
+    page.goto(f"/w/spark/requirements/{req.number}/#comment-{ids[0]}")
+    page.locator(f"#comment-{ids[0]}").wait_for()
+    assert "第 0 条" in page.inner_text(".comments") and comments.count() == 6
+    assert page.locator(".comment-more").count() == 1  # the gap before the latest page

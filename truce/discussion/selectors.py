@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, IntegerField, Q, Subquery, Value
 
 from truce.accounts.models import Membership, User
 from truce.core.models import ChangeRecord, DomainEvent
@@ -15,30 +15,146 @@ from truce.discussion.describe import change_sentence, event_sentence, noun_labe
 from truce.discussion.models import Comment, Follow, Notification
 
 PAGE_SIZE = 30
+THREAD_PAGE = 30  # comments a thread shows at once; the others load a page at a time
+# The query parameters that show a thread beyond its latest page (links work without
+# JavaScript): from a comment on (deep links), the page after one, the page before one.
+ANCHORS = {"comment": "from", "comments_after": "after", "comments_before": "before"}
 
 
-def thread(ctx, subject, user) -> dict:
-    """The comments on ``subject`` (oldest first) and whether ``user`` follows it: 2 queries."""
-    entry = registry.entry_for(subject)
-    comments = list(
-        Comment.objects.filter(workspace=ctx.workspace)
-        .on(entry.type, subject.pk)
-        .select_related("author")
+def thread_anchor(params) -> tuple[str, int] | None:
+    """(mode, comment id) from a page's query parameters; None for the latest page."""
+    for name, mode in ANCHORS.items():
+        value = params.get(name, "")
+        if value.isdigit() and len(value) <= 18:
+            return mode, int(value)
+    return None
+
+
+class _Count(Subquery):
+    """How many rows a query has, as a value every row of another query carries (the
+    database counts once: the subquery does not depend on the outer row)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def _rows(ctx, entry, subject):
+    return Comment.objects.filter(workspace=ctx.workspace).on(entry.type, subject.pk)
+
+
+def _relative(rows, mode: str, pk: int) -> Q:
+    """The comments of ``rows`` from, after or before comment ``pk`` in thread order
+    (created_at, id); none if ``pk`` is not one of ``rows``."""
+    at = Subquery(rows.filter(pk=pk).values("created_at")[:1])
+    if mode == "before":
+        return Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk)
+    if mode == "after":
+        return Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk)
+    return Q(created_at__gt=at) | Q(created_at=at, pk__gte=pk)
+
+
+def _page_of(rows, *, newest: bool) -> tuple[list[Comment], int]:
+    """THREAD_PAGE comments of ``rows`` (its newest or its oldest), oldest first, and how
+    many ``rows`` has in all: one query."""
+    order = ("-created_at", "-id") if newest else ("created_at", "id")
+    found = list(
+        rows.select_related("author")
+        .annotate(matching=_Count(rows.order_by().values("pk")))
+        .order_by(*order)[:THREAD_PAGE]
     )
+    if newest:
+        found.reverse()
+    return found, (found[0].matching if found else 0)
+
+
+def _mark(ctx, user, comments: list[Comment]) -> list[Comment]:
     for c in comments:
         mine = c.author_id == user.pk and ctx.can_write and not c.is_deleted
         c.can_edit = mine
         c.can_delete = (mine or ctx.is_admin) and not c.is_deleted
-    following = Follow.objects.filter(
-        user=user, subject_type=entry.type, subject_id=subject.pk
-    ).exists()
+    return comments
+
+
+def thread_place(ctx, subject) -> dict:
+    """What a thread's links and ids are made of (no query)."""
+    entry = registry.entry_for(subject)
+    if subject.workspace_id == ctx.workspace.pk:
+        subject.workspace = ctx.workspace  # spares url() a query
     return {
         "entry": entry,
         "subject": subject,
         "subject_key": entry.key(subject),
-        "comments": comments,
-        "following": following,
+        "subject_url": entry.url(subject),
         "thread_id": f"thread-{entry.type}-{subject.pk}",
+    }
+
+
+def thread(ctx, subject, user, anchor: tuple[str, int] | None = None) -> dict:
+    """The latest page of comments on ``subject`` (oldest first), how many come before it,
+    and whether ``user`` follows it: 2 queries, however long the thread.
+
+    With an ``anchor`` (``thread_anchor``) the page at that comment is read too (one more
+    query), so a deep link shows an old comment: ``head`` is that page and ``gap`` the number
+    of comments between it and the latest page, which the thread offers to load. Pages that
+    meet are one list, ``comments``. ``earlier`` counts the comments before the first shown."""
+    entry = registry.entry_for(subject)
+    rows = _rows(ctx, entry, subject)
+    comments, total = _page_of(rows, newest=True)
+    head, earlier, gap = [], total - len(comments), 0
+    if anchor is not None:
+        mode, pk = anchor
+        found, matching = _page_of(rows.filter(_relative(rows, mode, pk)), newest=mode == "before")
+        if found and found[0].pk not in {c.pk for c in comments}:  # it starts before them
+            earlier = matching - len(found) if mode == "before" else total - matching
+            seen = {c.pk for c in found}
+            later = [c for c in comments if c.pk not in seen]
+            gap = max(0, total - earlier - len(found) - len(later))
+            head, comments = (found, later) if gap else ([], found + later)
+    following = Follow.objects.filter(
+        user=user, subject_type=entry.type, subject_id=subject.pk
+    ).exists()
+    first = (head or comments)[:1]
+    return {
+        **thread_place(ctx, subject),
+        "head": _mark(ctx, user, head),
+        "comments": _mark(ctx, user, comments),
+        "total": total,
+        "earlier": earlier,
+        "earlier_before": first[0].pk if first and earlier else None,
+        "gap": gap,
+        "gap_after": head[-1].pk if gap else None,
+        "gap_until": comments[0].pk if gap else None,
+        "following": following,
+    }
+
+
+def thread_page(
+    ctx, subject, user, *, before: int | None = None, between: tuple[int, int] | None = None
+) -> dict:
+    """The comments a thread's "show earlier" or "show later" control loads: the page just
+    before comment ``before``, or the first page after the first comment of ``between`` and
+    before its second. 1 query."""
+    entry = registry.entry_for(subject)
+    rows = _rows(ctx, entry, subject)
+    earlier = gap = 0
+    if before is not None:
+        comments, matching = _page_of(rows.filter(_relative(rows, "before", before)), newest=True)
+        earlier = matching - len(comments)
+    elif between is not None:
+        after, until = between
+        wanted = _relative(rows, "after", after) & _relative(rows, "before", until)
+        comments, matching = _page_of(rows.filter(wanted), newest=False)
+        gap = matching - len(comments)
+    else:
+        comments = []
+    return {
+        **thread_place(ctx, subject),
+        "comments": _mark(ctx, user, comments),
+        "earlier": earlier,
+        "earlier_before": comments[0].pk if earlier else None,
+        "gap": gap,
+        "gap_after": comments[-1].pk if gap else None,
+        "gap_until": between[1] if gap and between else None,
     }
 
 

@@ -55,7 +55,7 @@ def _announce(ctx, comment: Comment, subject, kind: str, mentioned: list[int]) -
         actor=ctx.membership.user,
         subject=subject,
         title=entry.title(subject),
-        url=f"{entry.url(subject)}#comment-{comment.pk}",
+        url=f"{entry.url(subject)}?comment={comment.pk}#comment-{comment.pk}",
         data={
             "comment_id": comment.pk,
             "subject": entry.ref(subject),

@@ -12,6 +12,7 @@ urlpatterns = [
         views.comment_create,
         name="comment_create",
     ),
+    path(W + "thread/<slug:subject_type>/<int:subject_key>/", views.thread, name="thread"),
     path(W + "comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path(W + "comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path(W + "follow/<slug:subject_type>/<int:subject_key>/", views.follow, name="follow"),

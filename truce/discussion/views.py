@@ -42,24 +42,52 @@ def _page(value) -> int:
         return 1
 
 
-def thread_context(request, ctx, subject, **extra) -> dict:
+def thread_context(request, ctx, subject, anchor=None, **extra) -> dict:
     return {
         "ctx": ctx,
         "user": request.user,
         "form": forms.CommentForm(),
-        **selectors.thread(ctx, subject, request.user),
+        **selectors.thread(ctx, subject, request.user, anchor),
         **extra,
     }
 
 
-def _thread_response(request, ctx, entry, subject, *, error=None, status=200, **extra):
-    """The thread fragment for htmx; otherwise back to the item's page with a message."""
+def _thread_response(request, ctx, entry, subject, *, error=None, status=200, focus=None, **extra):
+    """The thread fragment for htmx; otherwise back to the item's page with a message. With
+    ``focus`` (a comment id) the thread shows that comment, however old."""
     if request.htmx:
-        context = thread_context(request, ctx, subject, error=error, **extra)
+        anchor = ("from", focus) if focus else None
+        context = thread_context(request, ctx, subject, anchor, error=error, **extra)
         return render(request, "discussion/thread.html#thread", context, status=status)
     if error:
         messages.error(request, error)
+    if focus:
+        return HttpResponseRedirect(f"{entry.url(subject)}?comment={focus}#comment-{focus}")
     return HttpResponseRedirect(f"{entry.url(subject)}#comments")
+
+
+def _comment_id(value) -> int | None:
+    value = value or ""
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+@login_required
+@require_GET
+@_domain_errors
+def thread(request, slug, subject_type, subject_key):
+    """More of a thread, for htmx: the page before comment ``?before=``, the page after
+    ``?after=`` up to ``?until=`` (where the shown comments resume), or else the whole
+    thread, at ``?comment=`` if given (discussion.js asks so for an old ``#comment-`` link)."""
+    ctx, _entry, subject = access.access_subject(request.user, slug, subject_type, subject_key)
+    before, after, until = (_comment_id(request.GET.get(k)) for k in ("before", "after", "until"))
+    if before or (after and until):
+        between = (after, until) if after and until else None
+        page = selectors.thread_page(ctx, subject, request.user, before=before, between=between)
+        return render(request, "discussion/thread.html#more", {"ctx": ctx, **page})
+    anchor = selectors.thread_anchor(request.GET)
+    return render(
+        request, "discussion/thread.html#thread", thread_context(request, ctx, subject, anchor)
+    )
 
 
 @login_required
@@ -99,18 +127,15 @@ def comment_edit(request, slug, comment_id):
         )
     except PermissionDenied:
         raise
-    except PreconditionFailed as exc:
-        # keep the writer's text; the thread shows the current one, saving again overwrites
-        draft = {"id": comment.pk, "body": body}
-        return _thread_response(
-            request, ctx, entry, subject, error=exc.message, status=412, draft=draft
-        )
     except TruceError as exc:
+        # keep the writer's text; the thread shows the current one, saving again overwrites
+        status = 412 if isinstance(exc, PreconditionFailed) else 422
         draft = {"id": comment.pk, "body": body}
         return _thread_response(
-            request, ctx, entry, subject, error=exc.message, status=422, draft=draft
-        )
-    return _thread_response(request, ctx, entry, subject)
+            request, ctx, entry, subject, error=exc.message, status=status, draft=draft,
+            focus=comment.pk,
+        )  # fmt: skip
+    return _thread_response(request, ctx, entry, subject, focus=comment.pk)
 
 
 @login_required
@@ -128,8 +153,10 @@ def comment_delete(request, slug, comment_id):
     except PermissionDenied:
         raise
     except TruceError as exc:
-        return _thread_response(request, ctx, entry, subject, error=exc.message, status=412)
-    return _thread_response(request, ctx, entry, subject)
+        return _thread_response(
+            request, ctx, entry, subject, error=exc.message, status=412, focus=comment.pk
+        )
+    return _thread_response(request, ctx, entry, subject, focus=comment.pk)
 
 
 @login_required
@@ -137,8 +164,13 @@ def comment_delete(request, slug, comment_id):
 @_domain_errors
 def follow(request, slug, subject_type, subject_key):
     ctx, entry, subject = access.access_subject(request.user, slug, subject_type, subject_key)
-    services.follow_set(ctx=ctx, subject=subject, follow=request.POST.get("follow") == "1")
-    return _thread_response(request, ctx, entry, subject)
+    following = services.follow_set(
+        ctx=ctx, subject=subject, follow=request.POST.get("follow") == "1"
+    )
+    if request.htmx:  # only the button: the comments the reader has opened stay open
+        context = {"ctx": ctx, "following": following, **selectors.thread_place(ctx, subject)}
+        return render(request, "discussion/thread.html#follow", context)
+    return HttpResponseRedirect(f"{entry.url(subject)}#comments")
 
 
 @login_required

@@ -396,7 +396,7 @@ class _Modules:
                     "subject_type": "requirement",
                     "subject_id": pk,
                     "title": f"#{number} {title}"[:300],
-                    "url": f"{url}#comment-{cid}",
+                    "url": f"{url}?comment={cid}#comment-{cid}",
                     "created_at": when,
                     "dispatched_at": when,
                     "data": {

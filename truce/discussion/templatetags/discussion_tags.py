@@ -13,8 +13,10 @@ register = template.Library()
 
 @register.inclusion_tag("discussion/thread.html", takes_context=True)
 def comment_thread(context, subject):
-    """The thread of ``subject`` (a registered model); needs ``ctx`` and ``request`` in the
-    page's context, as every workspace page has. Two queries."""
+    """The thread of ``subject`` (a registered model): its latest comments, or those a
+    ``?comment=<id>`` deep link (or a no-JavaScript "show earlier" link) asks for. Needs
+    ``ctx`` and ``request`` in the page's context, as every workspace page has. Two queries
+    (three with such a link)."""
     request = context["request"]
     ctx = context["ctx"]
     return {
@@ -23,7 +25,7 @@ def comment_thread(context, subject):
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
         "form": CommentForm(),
-        **selectors.thread(ctx, subject, request.user),
+        **selectors.thread(ctx, subject, request.user, selectors.thread_anchor(request.GET)),
     }
 
 

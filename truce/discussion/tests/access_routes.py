@@ -6,6 +6,7 @@ PAGES: dict = {
     "discussion:comment_create": ("write", "post"),
     "discussion:comment_edit": ("write", "post"),
     "discussion:comment_delete": ("write", "post"),
+    "discussion:thread": ("read", "get"),  # more of a thread, for htmx
     "discussion:follow": ("read", "post"),  # following changes only what the follower is told
     "discussion:mention_suggestions": ("read", "get"),
     "discussion:activity": ("read", "get"),

@@ -79,7 +79,7 @@ def test_email_is_rendered_in_the_recipients_language(
         _comment(ctx, req, "@olivia 会员积分", django_capture_on_commit_callbacks)
     assert seen == ["zh-hans", "zh-hans"]
     body = mail.outbox[0].body
-    assert "会员积分" in body and f"/requirements/{req.number}/#comment-" in body
+    assert "会员积分" in body and f"/requirements/{req.number}/?comment=" in body
     assert translation.get_language() == "en"
 
 

@@ -30,7 +30,7 @@ def test_comment_renders_markdown_mentions_members_and_follows(ctx, req, olivia)
     assert event.subject_type == "requirement" and event.subject_id == req.pk
     assert event.data["mentioned"] == [olivia.pk]
     assert event.data["subject"] == f"requirement:{req.number}"
-    assert event.url.endswith(f"/requirements/{req.number}/#comment-{c.pk}")
+    assert event.url.endswith(f"/requirements/{req.number}/?comment={c.pk}#comment-{c.pk}")
 
 
 def test_key_results_have_threads_too(ctx, kr):

@@ -161,7 +161,7 @@ def test_inbox_badge_list_open_and_mark_all_read(
     assert f"Alice mentioned you on #{req.number}" in body and "第 2 条" in body
     first = Notification.objects.filter(recipient=olivia).first()
     r = client.post(reverse("discussion:read", args=[first.pk]), {"open": "1"})
-    assert r.status_code == 302 and f"/requirements/{req.number}/#comment-" in r["Location"]
+    assert r.status_code == 302 and f"/requirements/{req.number}/?comment=" in r["Location"]
     assert Notification.objects.filter(recipient=olivia, read_at__isnull=True).count() == 2
     r = client.get(reverse("discussion:inbox"), {"unread": "1"})
     assert r.content.decode().count('class="notification is-unread"') == 2

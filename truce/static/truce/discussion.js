@@ -124,3 +124,34 @@
     if (state && event.target === state.input) { close(); }
   });
 })();
+
+// A link to "#comment-<id>" whose comment is older than the thread's latest page (links from
+// before threads were paged, or copied from the address bar) asks the thread for the page at
+// that comment and swaps it in; new links carry "?comment=<id>" and need none of this.
+(function () {
+  "use strict";
+  var LINK = /^#comment-(\d{1,18})$/;
+
+  function reveal() {
+    var match = LINK.exec(window.location.hash);
+    if (!match || document.getElementById("comment-" + match[1]) || !window.htmx) { return; }
+    var thread = document.querySelector("section.thread[data-thread-url]");
+    if (!thread) { return; }
+    var url = thread.getAttribute("data-thread-url") + "?comment=" + match[1];
+    window.htmx.ajax("GET", url, { target: thread, swap: "outerHTML" }).then(function () {
+      var found = document.getElementById("comment-" + match[1]);
+      if (found) {
+        found.setAttribute("tabindex", "-1");
+        found.scrollIntoView();
+        found.focus({ preventScroll: true });
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reveal);
+  } else {
+    reveal();
+  }
+  window.addEventListener("hashchange", reveal);
+})();
