@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Subquery, Window
-from django.db.models.functions import Lag, RowNumber
+from django.db.models import Count, Subquery
 
 from truce.accounts.models import Side
 from truce.accounts.selectors import members_of
@@ -108,7 +107,9 @@ def _accountables(workspace):
 
 
 def _open_requirements(workspace):
-    return Requirement.objects.filter(workspace=workspace).exclude(status__in=_CLOSED)
+    # the open statuses by name rather than "not closed", so the status index answers
+    opened = [s for s in Requirement.Status.values if s not in _CLOSED]
+    return Requirement.objects.filter(workspace=workspace, status__in=opened)
 
 
 def _gaps(workspace, activities: list[Activity]) -> tuple[int, list]:
@@ -139,128 +140,100 @@ def _gaps(workspace, activities: list[Activity]) -> tuple[int, list]:
     return count, [(r, [a for a in activities if a.pk not in owned[r.pk]]) for r in first]
 
 
+def _owned_items(workspace) -> list[raci.Item]:
+    """The requirements (not rejected) that have an Accountable somewhere, as the domain's
+    items with their Accountable cells only (all the report's rules look at): one query.
+    A requirement without any is a gap everywhere and nothing else, so it is counted by
+    ``_gaps`` instead of being loaded; what is loaded grows with the RACI filled in, not with
+    the size of the pool."""
+    cells = (
+        _accountables(workspace)
+        .order_by("row__requirement__number")
+        .values_list(
+            "row__requirement_id",
+            "row__requirement__status",
+            "row__activity__key",
+            "member_id",
+            "member__side",
+        )
+    )
+    items: list[raci.Item] = []
+    for req_id, status, key, member_id, side in cells:
+        if not items or items[-1].ref != str(req_id):
+            items.append(raci.Item(str(req_id), status, status not in _CLOSED, {}))
+        items[-1].rows[key] = (raci.Assignment(str(member_id), side, Letter.ACCOUNTABLE),)
+    return items
+
+
 def overlaps(workspace, activities: list[Activity] | None = None) -> list[OverlapRow]:
     """Activities whose Accountable is on the product side for some requirements and on the
-    operations side for others, in template order: one query (two with the template). The
-    database ranks each activity-and-side's requirements by number and counts them."""
+    operations side for others, in template order, with the first EXAMPLES requirements of
+    each side by number: two queries (three with the template)."""
     activities = activities_for(workspace) if activities is None else activities
-    by_side = [F("row__activity_id"), F("member__side")]
-    ranked = (
-        _accountables(workspace)
-        .filter(row__activity__in=activities, member__side__in=[Side.PRODUCT, Side.OPERATIONS])
-        .annotate(
-            rank=Window(RowNumber(), partition_by=by_side, order_by="row__requirement__number"),
-            total=Window(Count("pk"), partition_by=by_side),
-        )
-        .filter(rank__lte=EXAMPLES)
-        .select_related("row__requirement", "member")
-        .only(
-            "row__activity_id",
-            "member__side",
-            "row__requirement__number",
-            "row__requirement__title",
-            "row__requirement__status",
-        )
-    )
-    examples: dict[tuple[int, str], list] = {}
-    totals: dict[tuple[int, str], int] = {}
-    for cell in ranked:
-        key = (cell.row.activity_id, cell.member.side)
-        examples.setdefault(key, []).append(cell.row.requirement)
-        totals[key] = cell.total
+    found = raci.find_overlaps(_owned_items(workspace), [a.key for a in activities])
+    return _overlap_rows(found, {a.key: a for a in activities})
+
+
+def _overlap_rows(found, by_key: dict) -> list[OverlapRow]:
+    shown = [
+        (o, o.product_items[:EXAMPLES], o.operations_items[:EXAMPLES]) for o in found
+    ]  # items come in requirement number order
+    reqs = _requirements({int(i) for _, p, q in shown for i in (*p, *q)})
     return [
         OverlapRow(
-            a,
-            sorted(examples[a.pk, Side.PRODUCT], key=lambda r: r.number),
-            sorted(examples[a.pk, Side.OPERATIONS], key=lambda r: r.number),
-            totals[a.pk, Side.PRODUCT],
-            totals[a.pk, Side.OPERATIONS],
+            by_key[o.activity],
+            [reqs[int(i)] for i in product],
+            [reqs[int(i)] for i in operations],
+            len(o.product_items),
+            len(o.operations_items),
         )
-        for a in activities
-        if (a.pk, Side.PRODUCT) in totals and (a.pk, Side.OPERATIONS) in totals
+        for o, product, operations in shown
     ]
 
 
-def _overloaded(workspace, threshold: int, members: dict) -> list[tuple]:
-    """People Accountable for more than ``threshold`` activities of open requirements, most
-    first (one query)."""
-    loads = (
-        _accountables(workspace)
-        .exclude(row__requirement__status__in=_CLOSED)
-        .order_by()
-        .values_list("member_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=threshold)
-    )
-    ranked = sorted(loads, key=lambda x: (-x[1], str(x[0])))
-    return [(members.get(member_id), n) for member_id, n in ranked]
-
-
-def _handoffs(workspace, activities: list[Activity]) -> tuple[int, list[dict]]:
-    """Within each requirement, in template order, an owned activity whose Accountable is on
-    another side than the previous owned activity's: how many, and the first REPORT_LIMIT by
-    requirement number (two queries; the database pairs consecutive cells)."""
-    if len(activities) < 2:
-        return 0, []
-    in_order = [F("row__activity__position").asc(), F("row__activity_id").asc()]
-    by_requirement = {"partition_by": [F("row__requirement_id")], "order_by": in_order}
-    changes = (
-        _accountables(workspace)
-        .filter(row__activity__in=activities)
-        .annotate(
-            previous_side=Window(Lag("member__side"), **by_requirement),
-            previous_activity=Window(Lag("row__activity_id"), **by_requirement),
-        )
-        .filter(previous_side__isnull=False)
-        .exclude(previous_side=F("member__side"))
-    )
-    count = changes.count()
-    by_pk = {a.pk: a for a in activities}
-    first = (
-        changes.select_related("row__requirement", "member")
-        .only(
-            "row__activity_id",
-            "member__side",
-            "row__requirement__number",
-            "row__requirement__title",
-            "row__requirement__status",
-        )
-        .order_by("row__requirement__number", "row__activity__position", "row__activity_id")[
-            :REPORT_LIMIT
-        ]
-    )
-    return count, [
-        {
-            "req": cell.row.requirement,
-            "first": by_pk[cell.previous_activity],
-            "second": by_pk[cell.row.activity_id],
-            "from_side": Side(cell.previous_side),
-            "to_side": Side(cell.member.side),
-        }
-        for cell in first
-    ]
+def _requirements(ids: set[int]) -> dict[int, Requirement]:
+    if not ids:
+        return {}
+    return Requirement.objects.only("id", "number", "title", "status").in_bulk(list(ids))
 
 
 def workspace_report(workspace, threshold: int = raci.OVERLOAD_THRESHOLD) -> dict:
     """Gaps, overlaps, overloaded people and hand-offs of the workspace's requirements.
 
-    The rules are ``truce.domain.raci.report``'s (a test checks that both agree on random
-    workspaces); here the database counts and pairs the cells, so the report costs a fixed
-    number of queries and no Python work per requirement: at 100k requirements it loads the
-    Accountable cells' aggregates and the first rows of each section, not every requirement.
+    The rules are ``truce.domain.raci``'s, applied to the requirements that have an
+    Accountable somewhere; gaps are counted by the database, since a requirement nobody has
+    touched is one (a test checks the result against the rules on whole random workspaces).
+    A fixed number of queries: at 100k requirements it reads the Accountable cells and the
+    first rows of each section, not every requirement.
     """
     activities = activities_for(workspace)
-    members = {m.pk: m for m in members_of(workspace)}
+    keys = [a.key for a in activities]
+    by_key = {a.key: a for a in activities}
+    members = {str(m.pk): m for m in members_of(workspace)}
     gap_count, gaps = _gaps(workspace, activities)
-    handoff_count, handoffs = _handoffs(workspace, activities)
+    items = _owned_items(workspace)
+    overlapping = raci.find_overlaps(items, keys)
+    handoffs = raci.find_handoffs(items, keys)
+    reqs = _requirements({int(h.item) for h in handoffs[:REPORT_LIMIT]})
     return {
         "threshold": threshold,
         "gap_count": gap_count,
         "gaps": gaps,
-        "overlaps": overlaps(workspace, activities),
-        "overloaded": _overloaded(workspace, threshold, members),
-        "handoffs": handoffs,
-        "handoff_count": handoff_count,
+        "overlaps": _overlap_rows(overlapping, by_key),
+        "overloaded": [
+            (members.get(x.person), x.accountable) for x in raci.find_overloaded(items, threshold)
+        ],
+        "handoffs": [
+            {
+                "req": reqs[int(h.item)],
+                "first": by_key[h.from_activity],
+                "second": by_key[h.to_activity],
+                "from_side": Side(h.from_side),
+                "to_side": Side(h.to_side),
+            }
+            for h in handoffs[:REPORT_LIMIT]
+        ],
+        "handoff_count": len(handoffs),
     }
 
 
