@@ -121,13 +121,12 @@ def board_columns(workspace, q: str = "") -> list[dict]:
         from truce.requirements.search import search_requirements
 
         base = search_requirements(base, workspace, q)
-    if q:  # a search result is already narrow: one grouped count runs the search once
-        from django.db.models import Count
-
-        counts = dict(base.values_list("status").annotate(n=Count("*")).order_by())
+    if q:  # a search result is already narrow: the search runs once, ranked here
+        counts, top = _ranked_matches(base)
+        cards = Requirement.objects.filter(pk__in=top)
     else:
         counts = _capped_counts(base, [s.value for s in BOARD_ORDER])
-    cards = base.filter(pk__in=_top_ids(base, [s.value for s in BOARD_ORDER if counts.get(s)]))
+        cards = base.filter(pk__in=_top_ids(base, [s.value for s in BOARD_ORDER if counts.get(s)]))
     by_status: dict[str, list] = {}
     for r in cards.select_related("owner").order_by(*SORTS["priority"]):
         by_status.setdefault(r.status, []).append(r)
@@ -150,6 +149,18 @@ def board_columns(workspace, q: str = "") -> list[dict]:
 
 
 BOARD_COUNT_CAP = 999
+
+
+def _ranked_matches(base: QuerySet) -> tuple[dict[str, int], list[int]]:
+    """Counts per status and the ids of each status's top BOARD_LIMIT cards by priority, from
+    one read of the matches (a search per status column would run the full-text match nine
+    times)."""
+    by_status: dict[str, list[tuple]] = {}
+    for pk, status, priority, number in base.values_list("pk", "status", "priority", "number"):
+        by_status.setdefault(status, []).append((priority is None, -(priority or 0), -number, pk))
+    counts = {status: len(rows) for status, rows in by_status.items()}
+    top = [row[-1] for rows in by_status.values() for row in sorted(rows)[:BOARD_LIMIT]]
+    return counts, top
 
 
 def _capped_counts(base: QuerySet, statuses: list[str]) -> dict[str, int]:

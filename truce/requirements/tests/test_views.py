@@ -152,3 +152,24 @@ def test_board_caps_large_column_counts(alice, many, monkeypatch):
     monkeypatch.setattr(selectors, "BOARD_COUNT_CAP", 10)
     body = client_for(alice).get(reverse("requirements:board", args=["spark"])).content.decode()
     assert '<span class="count">10+</span>' in body and "All of them in the list" in body
+
+
+def test_board_search_ranks_each_column_like_the_board(ctx, monkeypatch):
+    """A search reads its matches once and ranks them per column in Python: the same cards,
+    in the same order, as the per-column queries of the unsearched board."""
+    from truce.requirements import selectors
+
+    for i, priority in enumerate([None, 5.0, 7.5, None, 7.5, 1.0, 9.0, None]):
+        r = services.requirement_create(ctx=ctx, title=f"优惠券 {i}")
+        Requirement.objects.filter(pk=r.pk).update(
+            priority=priority, status=("proposed", "accepted")[i % 2]
+        )
+    services.requirement_create(ctx=ctx, title="无关")
+    everything = selectors.board_columns(ctx.workspace)  # every card: fewer than BOARD_LIMIT
+    monkeypatch.setattr(selectors, "BOARD_LIMIT", 3)
+    searched = selectors.board_columns(ctx.workspace, "优惠券")
+    for a, b in zip(searched, everything, strict=True):
+        matching = [r.number for r in b["cards"] if r.title.startswith("优惠券")]
+        assert [r.number for r in a["cards"]] == matching[:3]
+        assert a["count"] == len(matching)
+    assert [(c["count"], len(c["cards"])) for c in searched if c["count"]] == [(4, 3), (4, 3)]
