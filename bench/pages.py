@@ -21,7 +21,6 @@ suite.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import random
@@ -162,10 +161,9 @@ def main() -> int:
     found, missing = _targets(world)
     # as a web worker does (truce.wsgi): what the process keeps for life is moved out of the
     # collector's sight, so a request's garbage collection does not walk it
-    from django.urls import get_resolver
+    from truce.core.runtime import settle
 
-    get_resolver().url_patterns  # noqa: B018
-    gc.freeze()
+    settle()
     print(f"\n{connection.vendor}, workspace {args.workspace!r}, {args.runs} requests per page; "
           f"targets p95 ≤ {TARGET_MS} ms, queries ≤ budget\n")  # fmt: skip
     print("| page | p50 ms | p95 ms | queries | budget | status |")
