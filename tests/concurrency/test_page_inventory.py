@@ -133,7 +133,11 @@ def _run_away_from_its_point(world):
     from truce.planning.models import Run
 
     run = Run.objects.get(pk=world["run_id"])
-    Run.objects.filter(pk=run.pk).update(result={**run.result, "selected": []})
+    # the page reads the run's stored layout (Run.summary), laid out from its result
+    pareto = [p | {"current": False} for p in run.summary["pareto"]]
+    Run.objects.filter(pk=run.pk).update(
+        result={**run.result, "selected": []}, summary={**run.summary, "pareto": pareto}
+    )
     return {}
 
 

@@ -290,6 +290,9 @@ def run_execute(run_id: int, **limits: float) -> Run | None:
     with jobs.heartbeat(Run, run_id, claim["claimed_by"]):
         try:
             result, timings = engine.run_all(run.inputs, report=report, **(LIMITS | limits))
+            if not mine.exists():  # failed meanwhile (the reaper): no result is written
+                run.refresh_from_db()
+                return run
             summary, rows = _layout_of(run, result)
         except Exception as exc:
             mine.update(status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
