@@ -81,6 +81,9 @@ def test_capacity_calendar_edits_in_place_and_draws(page, budget, month):
         with page.expect_response(lambda r: r.url.endswith("/capacity/")) as answer:
             cell.dispatch_event("change")
         assert answer.value.status == 200
-        page.wait_for_function("window.__settled === true")
+        for _ in range(200):  # polled from here: the page's CSP refuses wait_for_function
+            if page.evaluate("window.__settled === true"):
+                break
+            page.wait_for_timeout(50)
         page.locator(f"#pool-row-{budget.pk} .ok").wait_for()
         assert Capacity.objects.get(pool=budget, start=month).amount == int(amount)

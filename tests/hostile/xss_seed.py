@@ -58,6 +58,8 @@ NOT_USER_TEXT: dict[str, str] = {
     "meetings.Meeting.minutes_html": "derived: sanitised Markdown",
     "meetings.AgendaItem.source": "agenda source name set by code",
     "meetings.AgendaItem.key": "agenda key set by code",
+    "planning.RunItem.key": "item key set by code (r12, c3)",
+    "planning.RunItem.search": "derived: search text of a run's item, never shown",
     "meetings.AgendaItem.side": "side set by code",
     "meetings.Decision.search_text": "derived: search tokens, never shown",
     "meetings.CalendarFeed.token_hash": "a hash",
