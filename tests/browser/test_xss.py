@@ -185,6 +185,8 @@ def _objects():
     meetings = Meeting.objects.filter(workspace=ws)
     of = {
         "number": first(Requirement, "number"),
+        "subject_type": ["requirement"],  # a thread page: the first requirement's comments
+        "subject_key": [str(n) for n in first(Requirement, "number")[:1]],
         "conflict_number": first(Conflict, "number"),
         "customer_id": first(Customer),
         "feedback_id": first(Feedback),
