@@ -55,6 +55,9 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
+DEFAULT_CONN_MAX_AGE = 600  # seconds a web thread keeps its database connection
+
+
 def parse_database_url(url: str) -> dict:
     """Turn ``postgres://user:pass@host:port/name?sslmode=require`` into a DATABASES entry."""
     parts = urlsplit(url)
@@ -67,7 +70,9 @@ def parse_database_url(url: str) -> dict:
     if not name:
         raise EnvError("DATABASE_URL has no database name (postgres://user@host:5432/NAME)")
     options = dict(parse_qsl(parts.query))
-    conn_max_age = int(options.pop("conn_max_age", "0"))
+    # Persistent by default: a new PostgreSQL connection per request costs a backend start
+    # and cold catalog caches on every page. ``?conn_max_age=0`` closes after each request.
+    conn_max_age = int(options.pop("conn_max_age", str(DEFAULT_CONN_MAX_AGE)))
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,

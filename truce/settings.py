@@ -12,6 +12,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 
 from truce.env import (
+    DEFAULT_CONN_MAX_AGE,
     EnvError,
     env_bool,
     env_int,
@@ -143,6 +144,8 @@ else:
                     "PRAGMA mmap_size=268435456;"
                 ),
             },
+            # Each web thread keeps its connection, with its page cache and parsed schema.
+            "CONN_MAX_AGE": env_int("TRUCE_SQLITE_CONN_MAX_AGE", DEFAULT_CONN_MAX_AGE),
             "TEST": {"NAME": env_str("TRUCE_SQLITE_TEST_NAME") or None},
         }
     }

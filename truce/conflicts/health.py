@@ -3,8 +3,8 @@ weeks, read from the records the other modules keep. A fixed number of queries w
 size of the workspace: each reads one table over the window, and the database does the
 counting and thread-walking where the rows would be many (contested share, first decisions,
 cross-side answers), so Python only sees one row per event that is measured. The two
-measures that still walk thousands of rows are kept between views under a marker that
-changes with every row they read (``_walked``): a view after any edit reads them again.
+measures that still walk thousands of rows are kept between views with what they were
+computed from, and a view after an edit reads only the rows added since (``_walked``).
 
 Two measures cannot be rebuilt from history — the share of contested items and the capacity
 split — so ``snapshot`` records them once a week (the dashboard takes this week's snapshot
@@ -22,8 +22,10 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FilteredRelation,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -41,7 +43,7 @@ from truce.domain import health, okr
 
 WEEKS = 12
 # How long the two measures that walk many rows (time to decision, cross-side response) are
-# kept; any change to what they read misses the cache at once (see ``_kept``).
+# kept; rows added since are folded in at the next view (see ``_grown``).
 KEEP_SECONDS = 600
 _CLOSED = ("released", "reviewed", "rejected")
 
@@ -106,7 +108,8 @@ def contested_share(workspace) -> float | None:
             workspace=workspace, product_score__isnull=False, operations_score__isnull=False
         )
         .exclude(status__in=_CLOSED)
-        .aggregate(total=Count("pk"), contested=Count("pk", filter=Q(contested=True)))
+        # Counting no column outside the index: PostgreSQL answers from the index alone.
+        .aggregate(total=Count("*"), contested=Count("contested", filter=Q(contested=True)))
     )
     total = counts["total"]
     return round(counts["contested"] / total, 4) if total else None
@@ -206,14 +209,16 @@ def _latest(values):
 
 def _walked(workspace, span, start) -> dict[str, list]:
     """The two measures that walk many rows (time to decision, cross-side response), kept
-    between views under markers that change with every row they read:
+    between views with what they were computed from, and brought up to date from the rows
+    added since (``_grown``):
 
     - change records are only ever added (never edited or deleted) and a requirement's
-      creation time never changes, so the number of status moves in the window changes
-      with anything time to decision reads;
+      creation time never changes, so a requirement's first decision in the window only
+      changes with a status move added later;
     - comments are only ever added too (editing or deleting one keeps its time, thread and
-      author), so their number in the window and the members' sides change with anything
-      the cross-side response reads.
+      author), so a thread's answers only change with a comment added to that thread, and
+      a comment added never takes an answer away; every thread changes with the members'
+      sides, which are part of the key.
     """
     from truce.accounts.models import Membership, Workspace
     from truce.core.models import ChangeRecord
@@ -223,37 +228,120 @@ def _walked(workspace, span, start) -> dict[str, list]:
         workspace=workspace, subject_type="requirement", verb="status", created_at__gte=start
     )
     comments = Comment.objects.filter(workspace=workspace, created_at__gte=start)
-    n_moves, n_comments = (
-        Workspace.objects.filter(pk=workspace.pk)
-        .annotate(moves=_count(moves), comments=_count(comments))
-        .values_list("moves", "comments")
-        .get()
+    sides = list(
+        Membership.objects.filter(workspace=workspace)
+        .order_by("user_id")
+        .values_list("user_id", "side")
     )
-    sides = Membership.objects.filter(workspace=workspace).order_by("user_id")
-    answers_marker = (n_comments, list(sides.values_list("user_id", "side")))
+    keys = {
+        "decisions": _key("decisions", workspace, span, start, ()),
+        "answers": _key("answers", workspace, span, start, sides),
+    }
+    kept = cache.get_many(list(keys.values()))
+    decided, answered = kept.get(keys["decisions"]), kept.get(keys["answers"])
+    marks = (
+        Workspace.objects.filter(pk=workspace.pk)
+        .annotate(
+            moves=_count(moves), top_move=_top(moves),
+            moves_added=_count(moves.filter(pk__gt=decided["top"] if decided else 0)),
+            comments=_count(comments), top_comment=_top(comments),
+            comments_added=_count(comments.filter(pk__gt=answered["top"] if answered else 0)),
+        )
+        .values_list("moves", "top_move", "moves_added",
+                     "comments", "top_comment", "comments_added")
+        .get()
+    )  # fmt: skip
     return {
-        "proposal_to_decision": _kept(
-            "decisions", workspace, span, start, n_moves,
-            lambda: health.proposal_to_decision(_decisions(moves), span),
+        "proposal_to_decision": _grown(
+            keys["decisions"], decided, marks[:3], moves,
+            lambda first, added: _first_decisions(first, moves if added is None else added),
+            lambda first: health.proposal_to_decision(list(first.values()), span),
         ),
-        "cross_side_response": _kept(
-            "answers", workspace, span, start, answers_marker,
-            lambda: health.response_hours(_answers(comments, workspace), span),
+        "cross_side_response": _grown(
+            keys["answers"], answered, marks[3:], comments,
+            lambda threads, added: _thread_answers(threads, added, comments, workspace),
+            lambda threads: health.response_hours(
+                [pair for pairs in threads.values() for pair in pairs], span
+            ),
         ),
     }  # fmt: skip
 
 
+def _key(name, workspace, span, start, extra) -> str:
+    """Names everything a kept measure depends on besides its rows: the workspace (with its
+    creation time, so a database reset never meets an older workspace's values), the weeks
+    and where the window starts, and ``extra``."""
+    parts = (workspace.pk, workspace.created_at, start.isoformat(), span[-1], extra)
+    return f"truce:health:{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def _grown(key, kept, now, rows, fold, measure):
+    """``measure(parts)`` of the window's ``rows``, kept under ``key`` with the ``parts`` it
+    came from.
+
+    ``now`` is (count, highest id, count above the kept highest id) of ``rows``. When count
+    and highest id are as kept, the kept value is returned. When rows were only added since
+    (the count grew by exactly the number above the kept highest id), ``fold(parts, added)``
+    brings the parts up to date from the added rows alone; anything else (a row deleted, one
+    committed late under a lower id) starts again with ``fold({}, None)`` over all ``rows``.
+    So the value is always what it would be from scratch, and an edit costs the next view
+    the rows it added, not the whole window."""
+    count, top, added = now[0], now[1] or 0, now[2]
+    if kept is not None and (kept["count"], kept["top"]) == (count, top):
+        return kept["value"]
+    parts = None
+    if kept is not None and top > kept["top"] and kept["count"] + added == count:
+        parts = fold(kept["parts"], rows.filter(pk__gt=kept["top"]))
+    if parts is None:
+        parts = fold({}, None)
+    value = measure(parts)
+    cache.set(key, {"count": count, "top": top, "parts": parts, "value": value}, KEEP_SECONDS)
+    return value
+
+
 def _count(rows):
     """``rows.count()`` as a subquery (of rows of one workspace)."""
-    counted = rows.order_by().values("workspace").annotate(n=Count("pk")).values("n")
+    counted = rows.order_by().values("workspace").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted), 0)
 
 
+def _top(rows):
+    """The highest id of ``rows`` as a subquery (of rows of one workspace)."""
+    return Subquery(rows.order_by().values("workspace").annotate(top=Max("pk")).values("top"))
+
+
+def _first_decisions(first: dict, moves) -> dict:
+    """``first`` (requirement id -> (created, first accepted/rejected move)) updated with the
+    status ``moves``: an earlier decision replaces a later one."""
+    first = dict(first)
+    for subject_id, made, at in _decisions(moves):
+        if subject_id not in first or at < first[subject_id][1]:
+            first[subject_id] = (made, at)
+    return first
+
+
+def _thread_answers(threads: dict, added, comments, workspace) -> dict:
+    """``threads`` ((subject type, id) -> its (asked, answered) pairs) with the threads of the
+    ``added`` comments walked again over the window's ``comments`` (None: every thread). A
+    thread with answers keeps them when comments are added, so only threads the walk returns
+    change."""
+    threads = dict(threads)
+    if added is not None:
+        same_thread = added.filter(
+            subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id")
+        )
+        comments = comments.filter(Exists(same_thread))
+    walked: dict[tuple[str, int], list] = {}
+    for subject_type, subject_id, asked, answer in _answers(comments, workspace):
+        walked.setdefault((subject_type, subject_id), []).append((asked, answer))
+    threads.update(walked)
+    return threads
+
+
 def _decisions(moves):
-    """(created, first accepted/rejected move in the window) per requirement, from the
-    window's status ``moves``. The database picks those to accepted or rejected (``changes``
-    holds ``{"status": [before, after]}``) in time order, read from the (workspace,
-    subject_type, verb, created_at) index, with the requirement's creation time."""
+    """(requirement id, its creation time, time of the move) per move to accepted or
+    rejected among the status ``moves`` (``changes`` holds ``{"status": [before, after]}``),
+    in time order, read from the (workspace, subject_type, verb, created_at) index."""
     from truce.requirements.models import Requirement
 
     created = Requirement.objects.filter(pk=OuterRef("subject_id")).order_by()
@@ -263,11 +351,7 @@ def _decisions(moves):
         .order_by("created_at")
         .values_list("subject_id", "created", "created_at")
     )
-    first: dict[int, tuple[datetime, datetime]] = {}
-    for subject_id, made, at in rows:
-        if made is not None and subject_id not in first:
-            first[subject_id] = (made, at)
-    return list(first.values())
+    return [(subject_id, made, at) for subject_id, made, at in rows if made is not None]
 
 
 def _launches(workspace, span):
@@ -308,10 +392,11 @@ def _actions(workspace, span):
 
 
 def _answers(comments, workspace):
-    """(asked, answered) per comment of ``comments`` that someone of the other side answered
-    later in the same thread (``truce.domain.health.cross_side_response``, walked by the
-    database): a comment's side is its author's membership side, and a window over the
-    thread gives the first later comment of each side."""
+    """(subject type, subject id, asked, answered) per comment of ``comments`` that someone
+    of the other side answered later in the same thread
+    (``truce.domain.health.cross_side_response``, walked by the database): a comment's side
+    is its author's membership side, and a window over the thread gives the first later
+    comment of each side."""
     from truce.accounts.models import Side
 
     later = {
@@ -339,21 +424,7 @@ def _answers(comments, workspace):
         .filter(answered__isnull=False)
         .order_by()
     )
-    return list(rows.values_list("created_at", "answered"))
-
-
-def _kept(name, workspace, span, start, marker, compute):
-    """``compute()``, kept a while under a key naming everything it depends on: the
-    workspace (with its creation time, so a database reset never meets an older workspace's
-    values), the weeks and where the window starts, and ``marker``, which changes whenever a
-    row the measure reads does. So a hit is always what ``compute()`` would return now."""
-    parts = (workspace.pk, workspace.created_at, start.isoformat(), span[-1], marker)
-    key = f"truce:health:{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, KEEP_SECONDS)
-    return found
+    return list(rows.values_list("subject_type", "subject_id", "created_at", "answered"))
 
 
 def _kr_progress(workspace, span):

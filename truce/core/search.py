@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from itertools import combinations
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from truce.core.text import cjk_chars, is_cjk, query_terms
@@ -63,9 +63,26 @@ def fts_filter(qs: QuerySet, query: str) -> QuerySet:
             )
         )
     expr = " AND ".join(_fts5_term(t) for t in terms)
-    return qs.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [expr])
-    )
+    matches = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"
+    if _fts5_hits(table, expr) > BROAD_MATCH:
+        # "+id" keeps SQLite from driving the query by the match list: it walks the index of
+        # the wanted order and looks each row up in the list, so a page of a common word's
+        # 28,000 matches reads 50 rows, not 28,000 to sort (326 -> 17 ms at 100k rows).
+        probe = RawSQL(f'+"{table}"."id" IN ({matches})', [expr], output_field=BooleanField())
+        return qs.filter(probe)
+    return qs.filter(pk__in=RawSQL(matches, [expr]))
+
+
+# SQLite has no estimate of how many rows a MATCH finds, so it always starts from the
+# matches. Past this many (in the whole table, counted in the index alone: a few ms), the
+# rows are better read in the wanted order and each looked up in the matches.
+BROAD_MATCH = 2000
+
+
+def _fts5_hits(table: str, expr: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH %s", [expr])
+        return cursor.fetchone()[0]
 
 
 def fts_newest(qs: QuerySet, queries: list[str], limit: int) -> list[int]:

@@ -149,6 +149,56 @@ def test_dashboard_equals_the_plain_computation_on_a_seeded_workspace(seeded):
     assert by_key["contested_share"][-1] == expected["contested_share"]
 
 
+def test_kept_measures_grown_from_added_rows_equal_the_plain_computation(seeded):
+    """Rows added between views are folded into the kept measures (only their threads are
+    walked again); rows added under a lower id or deleted start again from scratch. After
+    each change the dashboard equals the plain computation."""
+    import random
+
+    from django.test.utils import CaptureQueriesContext
+
+    from truce.core.models import ChangeRecord
+    from truce.discussion.models import Comment
+    from truce.requirements.models import Requirement
+
+    today, rng = timezone.localdate(), random.Random(11)
+    members = list(seeded.memberships.values_list("user_id", flat=True))
+    requirements = list(Requirement.objects.filter(workspace=seeded).values_list("pk", flat=True))
+    threads = sorted(
+        set(Comment.objects.filter(workspace=seeded).values_list("subject_type", "subject_id"))
+    )
+
+    def shown():
+        data = health.dashboard(seeded, today)
+        return {m["key"]: m["values"] for m in data["measures"]}
+
+    def check():
+        with CaptureQueriesContext(connection) as captured:
+            values = shown()
+        expected = _reference(seeded, today)
+        for key in ("proposal_to_decision", "cross_side_response"):
+            assert values[key] == expected[key], key
+        return [q["sql"] for q in captured.captured_queries]
+
+    check()
+    for step in range(12):
+        subject_type, subject_id = rng.choice(threads)
+        for _ in range(rng.randint(1, 3)):
+            Comment.objects.create(workspace=seeded, subject_type=subject_type,
+                                   subject_id=subject_id, body="·",
+                                   author_id=rng.choice(members))  # fmt: skip
+        decision = rng.choice(["accepted", "rejected"])
+        ChangeRecord.objects.create(workspace=seeded, subject_type="requirement",
+                                    subject_id=rng.choice(requirements), verb="status",
+                                    changes={"status": ["under_review", decision]})  # fmt: skip
+        walks = [sql for sql in check() if " OVER " in sql]
+        assert len(walks) == 1 and "EXISTS" in walks[0]  # only the added comments' threads
+        if step == 5:  # a comment deleted outright: the count no longer adds up
+            Comment.objects.filter(workspace=seeded).order_by("pk").first().delete()
+            walks = [sql for sql in check() if " OVER " in sql]
+            assert len(walks) == 1 and "EXISTS" not in walks[0]  # every thread again
+
+
 def test_time_to_decision_counts_the_first_decision_in_the_window(ctx, workspace):
     from truce.requirements.services import requirement_create, requirement_move
 

@@ -13,7 +13,12 @@ def test_database_url_parsing():
         "6543",
     )
     assert db["NAME"] == "truce" and db["OPTIONS"] == {"sslmode": "require"}
-    assert db["CONN_MAX_AGE"] == 0
+    assert db["CONN_MAX_AGE"] == 600 and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_database_url_conn_max_age_zero_closes_after_each_request():
+    db = parse_database_url("postgres://localhost/truce?conn_max_age=0")
+    assert db["CONN_MAX_AGE"] == 0 and db["CONN_HEALTH_CHECKS"] is False
 
 
 def test_database_url_conn_max_age_enables_health_checks():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from truce.core.access import access_workspace
 from truce.core.search import fts_filter, fts_newest, index_scorer
@@ -60,3 +61,19 @@ def test_newest_matches_of_any_query_within_the_scope(rows, charlie, other_works
         assert fts_newest(scope, [query], 10) == sorted(
             fts_filter(scope, query).values_list("pk", flat=True), reverse=True
         )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan for broad matches")
+def test_broad_matches_walk_the_order_and_find_the_same_rows(rows, monkeypatch):
+    """Past BROAD_MATCH hits the match list is only looked up ("+id IN"), never the driver:
+    the same rows in the same order as the plain filter, for every query."""
+    from truce.core import search
+
+    scope = Requirement.objects.filter(workspace=rows[0].workspace).order_by("-number")
+    plain = {q: list(fts_filter(scope, q).values_list("pk", flat=True)) for q in QUERIES}
+    monkeypatch.setattr(search, "BROAD_MATCH", 0)
+    for query in QUERIES:
+        broad = fts_filter(scope, query)
+        assert '+"requirements_requirement"."id" IN' in str(broad.query) or not plain[query]
+        assert list(broad.values_list("pk", flat=True)) == plain[query], query
+        assert broad.count() == len(plain[query])
