@@ -348,7 +348,7 @@ class Writer(Member):
             form["action"] or url,
             form,
             "requirement edit (form)",
-            stale=lambda r: r.status_code == 200 and 'class="callout conflict"' in r.text,
+            stale=lambda r: r.status_code == 409 and 'class="callout conflict"' in r.text,
         )
 
     @task(2)

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "truce.core.middleware.UserLanguageMiddleware",
     "truce.core.middleware.RefuseNulMiddleware",
+    "truce.core.middleware.RefusedFormMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "truce.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -10,7 +10,7 @@ offered. Each answer must be:
 
 * never a 5xx;
 * for a value that must be refused: no redirect, an error shown next to the field or above the
-  form, and the database exactly as before;
+  form with a 4xx status (422 for invalid fields), and the database exactly as before;
 * for harmless text that is accepted (SQL-ish words, the RTL mark): the text stored verbatim.
 
 Search and filter forms (GET) get the same values in their query strings.
@@ -278,6 +278,9 @@ def test_hostile_values_in_every_page_form(app, world, personas):
                             problems.append(f"{where}: redirected without an error message")
                     elif r.status_code not in (403, 404, 409, 412) and not shows_error(r):
                         problems.append(f"{where}: refused ({r.status_code}) without a message")
+                    elif r.status_code < 400:
+                        # the form shown again with its errors is still a refusal: 4xx
+                        problems.append(f"{where}: refused with {r.status_code}, not a 4xx")
                 elif (
                     value.verbatim
                     and changed

@@ -33,7 +33,7 @@ def test_sixth_attempt_after_five_failures_is_locked_even_with_the_right_passwor
     client = client_for(None)
     for attempt in range(1, 6):
         r = _sign_in(client, "alice", f"wrong-{attempt}")
-        assert r.status_code in (200, 429), (attempt, r.status_code)
+        assert r.status_code in (422, 429), (attempt, r.status_code)
         assert "_auth_user_id" not in client.session
     r = _sign_in(client, "alice", PASSWORD)
     assert r.status_code == 429
@@ -55,11 +55,11 @@ def test_lockout_is_per_username_and_address(alice, olivia):
 def test_four_failures_then_the_right_password_signs_in_and_resets_the_count(alice):
     client = client_for(None)
     for attempt in range(4):
-        assert _sign_in(client, "alice", f"wrong-{attempt}").status_code == 200
+        assert _sign_in(client, "alice", f"wrong-{attempt}").status_code == 422
     assert _sign_in(client, "alice", PASSWORD).status_code == 302
     other = client_for(None)
     for attempt in range(4):  # the success reset the count: four more do not lock
-        assert _sign_in(other, "alice", f"wrong-{attempt}").status_code == 200
+        assert _sign_in(other, "alice", f"wrong-{attempt}").status_code == 422
     assert _sign_in(client_for(None), "alice", PASSWORD).status_code == 302
 
 

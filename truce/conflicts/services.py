@@ -400,9 +400,18 @@ def detect(workspace, language: str = "zh-hans") -> list[Conflict]:
     """Open a conflict for every cause that has none unresolved; returns the new ones. Titles
     are written in ``language`` (the workspace's working language)."""
     opened = []
+    # Causes that already have an unresolved conflict (most of them, most of the time) are
+    # skipped without a query or a write transaction each; ``_open_detected`` checks again.
+    unresolved = set(
+        Conflict.objects.filter(workspace=workspace)
+        .exclude(status=Status.DECIDED)
+        .values_list("key", flat=True)
+    )
     with override(language):
         for detector in DETECTORS:
             for source, key, title, fields in detector(workspace):
+                if key in unresolved:
+                    continue
                 with transaction.atomic():
                     conflict = _open_detected(workspace, source, key, str(title), **{
                         k: str(v) if k.endswith("_position") else v for k, v in fields.items()

@@ -55,3 +55,36 @@ def _refuse_nul(request):
 
     context = {"message": _("Null characters are not allowed."), "status": 400}
     return render(request, "400.html", context, status=400)
+
+
+class RefusedFormMiddleware:
+    """A POST answered with 200 and a page showing a refused form gets a 4xx: 409 when the
+    form was stale (someone else saved first; the page shows their version), 422 when a
+    field was invalid.
+
+    A form shown again is a refusal, and clients, tests and proxies should see it as one,
+    whichever view drew it. Refusals are drawn one way across the templates: the conflict
+    callout (``callout conflict``) for a stale save, ``field-error`` next to a field and
+    ``form-errors`` above the form (``includes/form.html``) for invalid input. htmx swaps
+    409 and 422 like a 200 (``truce.js``), so the page looks the same to the person.
+    """
+
+    STALE = b'class="callout conflict"'
+    MARKS = (b'class="field-error"', b'class="form-errors"')
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            if self.STALE in response.content:
+                response.status_code = 409
+            elif any(mark in response.content for mark in self.MARKS):
+                response.status_code = 422
+        return response

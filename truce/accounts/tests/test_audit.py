@@ -93,7 +93,7 @@ def test_password_change_and_wrong_current_password(alice, django_capture_on_com
     client = browser(alice)
     url = reverse("accounts:password_change")
     data = {"new_password1": "brand-new-pass-77", "new_password2": "brand-new-pass-77"}
-    assert client.post(url, {**data, "old_password": "not-it"}).status_code == 200
+    assert client.post(url, {**data, "old_password": "not-it"}).status_code == 422
     failed = last(AuditAction.REAUTH_FAILED, actor=alice)
     assert failed.outcome == Outcome.FAILURE and failed.data == {"purpose": "password_change"}
     with django_capture_on_commit_callbacks(execute=True):

@@ -27,7 +27,7 @@ def test_wrong_password_shows_error_and_locks_out_after_five(alice, settings):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         r = client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"})
-        assert r.status_code == 200 and b"correct username and password" in r.content
+        assert r.status_code == 422 and b"correct username and password" in r.content
     r = client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"})
     assert r.status_code == 429
     r = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
@@ -125,7 +125,7 @@ def test_token_creation_by_htmx_shows_secret_once(alice):
 
 def test_token_form_errors_are_shown(alice):
     r = client_for(alice).post(reverse("accounts:tokens"), {"name": "", "expires_in_days": "-3"})
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert r.context["form"].errors.keys() == {"name", "expires_in_days"}
 
 
@@ -136,7 +136,7 @@ def test_invitation_link_signup_and_join(admin, workspace):
     url = reverse("accounts:invitation", args=[raw])
     assert b"Join" in client.get(url).content
     r = client.post(url, {"username": "newops", "password": "short"})
-    assert r.status_code == 200 and not User.objects.filter(username="newops").exists()
+    assert r.status_code == 422 and not User.objects.filter(username="newops").exists()
     r = client.post(url, {"username": "newops", "password": "a-strong-pass-2026"})
     assert r.status_code == 302 and r["Location"] == "/w/spark/"
     assert Membership.objects.get(user__username="newops").role == "operations"
@@ -185,7 +185,7 @@ def test_workspace_settings_stale_version(admin):
     url = reverse("accounts:settings", args=["spark"])
     assert client.post(url, {"name": "A", "description": "", "version": 1}).status_code == 302
     r = client.post(url, {"name": "B", "description": "", "version": 1})
-    assert r.status_code == 200 and "Someone else changed this" in r.content.decode()
+    assert r.status_code == 422 and "Someone else changed this" in r.content.decode()
 
 
 def test_create_workspace_page(alice):

@@ -37,7 +37,7 @@ def test_list_detail_and_health_with_bounded_queries(
 def test_open_escalate_evidence_decide_through_pages(alice, lena, contested):
     c = client_for(alice)
     r = c.post(url("new"), {"title": "", "requirement": 999})
-    assert r.status_code == 200 and "field-error" in r.content.decode()
+    assert r.status_code == 422 and "field-error" in r.content.decode()
     r = c.post(url("new"), {"title": "频控", "requirement": contested.number,
                             "product_position": "3 条"})  # fmt: skip
     conflict = Conflict.objects.get()
@@ -64,4 +64,4 @@ def test_detect_button_and_edit_conflict(alice, contested):
     stale = conflict.version
     Conflict.objects.filter(pk=conflict.pk).update(version=stale + 1, title="别人改的")
     r = c.post(url("edit", 1), {"title": "我的", "version": stale})
-    assert r.status_code == 200 and "别人改的" in r.content.decode()
+    assert r.status_code == 409 and "别人改的" in r.content.decode()

@@ -64,7 +64,7 @@ def test_customer_list_htmx_filters(olivia, many):
 def test_customer_create_and_field_errors(olivia):
     client = client_for(olivia)
     r = client.post(url("new"), {"name": "", "value": "-5"})
-    assert r.status_code == 200 and {"name", "value"} <= set(r.context["form"].errors)
+    assert r.status_code == 422 and {"name", "value"} <= set(r.context["form"].errors)
     r = client.post(url("new"), {"name": "京东", "value": "1000", "churn_risk": "on"})
     customer = Customer.objects.get()
     assert r.status_code == 302 and r["Location"] == url("detail", customer.pk)
@@ -77,7 +77,7 @@ def test_customer_edit_conflict_shows_the_other_persons_values(ctx, alice, olivi
     client_for(olivia).post(url("detail", customer.pk), {**base, "notes": "运营的备注"})
     r = client_for(alice).post(url("detail", customer.pk), {**base, "notes": "产品的备注"})
     body = r.content.decode()
-    assert r.status_code == 200 and "was changed by someone else" in body
+    assert r.status_code == 409 and "was changed by someone else" in body
     assert "运营的备注" in body and "产品的备注" in body
     r = client_for(alice).post(
         url("detail", customer.pk), {**base, "notes": "产品的备注", "version": 2}
@@ -111,7 +111,7 @@ def test_segment_thresholds_page(admin, ctx):
     r = client.get(url("segments"))
     assert r.context["form"].initial["a_percent"] == Decimal("80.0")
     r = client.post(url("segments"), {"a_percent": "90", "b_percent": "20", "version": 1})
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert "100%" in r.context["form"].errors["b_percent"][0]
     r = client.post(url("segments"), {"a_percent": "50", "b_percent": "30", "version": 1})
     assert r.status_code == 302
@@ -180,7 +180,7 @@ def test_triage_refusal_rerenders_the_item(olivia, ctx):
         url("feedback_link", fb.pk), {"number": 99, "version": 1}, HTTP_HX_REQUEST="true"
     )
     body = r.content.decode()
-    assert r.status_code == 200 and f'id="fb-{fb.pk}"' in body
+    assert r.status_code == 422 and f'id="fb-{fb.pk}"' in body
     assert "No requirement with this number here." in body
     services.feedback_dismiss(ctx=ctx, feedback=fb)
     r = client.post(url("feedback_dismiss", fb.pk), {"version": 1}, HTTP_HX_REQUEST="true")

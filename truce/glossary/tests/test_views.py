@@ -60,7 +60,7 @@ def test_create_and_duplicate_is_a_field_error(alice, gmv):
     assert r.status_code == 302 and term.aliases == ["复购率", "repeat purchase"]
     r = client.post(_url("new"), {**data, "term_zh": "gmv", "aliases": ""})
     body = r.content.decode()
-    assert r.status_code == 200 and 'class="field has-error"' in body
+    assert r.status_code == 422 and 'class="field has-error"' in body
     assert "is already in the glossary" in body and Term.objects.count() == 2
 
 
@@ -92,7 +92,7 @@ def test_edit_conflict_shows_their_version(alice, olivia, gmv):
     assert client_for(olivia).post(url, {**base, "equivalent_zh": "运营版"}).status_code == 302
     r = client_for(alice).post(url, {**base, "equivalent_zh": "产品版"})
     body = r.content.decode()
-    assert r.status_code == 200 and "运营版" in body and 'name="version" value="2"' in body
+    assert r.status_code == 409 and "运营版" in body and 'name="version" value="2"' in body
     assert client_for(alice).post(url, {**base, "version": 2, "equivalent_zh": "产品版"})
     assert Term.objects.get().equivalent_zh == "产品版"
 

@@ -21,7 +21,7 @@ def test_new_period_from_a_quarter(alice):
 
 def test_new_period_needs_quarter_or_dates(alice):
     r = client_for(alice).post(reverse("goals:period_new", args=["spark"]), {"name": "x"})
-    assert r.status_code == 200 and not Period.objects.exists()
+    assert r.status_code == 422 and not Period.objects.exists()
 
 
 def test_period_page_bounded_and_shows_risk(
@@ -50,7 +50,7 @@ def test_objective_create_and_edit_conflict(alice, olivia, period, objective):
     base = {"title": "", "side": "joint", "version": 1}
     client_for(olivia).post(edit, {**base, "title": "运营版"})
     r = client_for(alice).post(edit, {**base, "title": "产品版"})
-    assert r.status_code == 200 and "运营版" in r.content.decode()
+    assert r.status_code == 409 and "运营版" in r.content.decode()
 
 
 def test_key_result_page_has_chart_data_and_plotly_locally(alice, ctx, kr):

@@ -99,7 +99,7 @@ def test_create_shows_field_errors(admin, workspace):
             "rate_per_minute": 60,
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert "access_token=" in r.content.decode()  # the example of the right shape
     assert not Endpoint.objects.exists()
 
@@ -144,7 +144,7 @@ def test_edit_with_a_stale_version_shows_theirs(admin, admin_ctx, workspace, rob
             "version": 1,
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 409
     assert "theirs" in r.content.decode() and 'value="2"' in r.content.decode()
     assert Endpoint.objects.get().name == "theirs"
 

@@ -40,7 +40,7 @@ def test_list_timeline_and_detail_render_with_bounded_queries(
 def test_new_launch_form_errors_and_success(alice, feature):
     c = client_for(alice)
     r = c.post(url("new"), {"name": "", "target_date": "2026-13-01"})
-    assert r.status_code == 200 and "field-error" in r.content.decode()
+    assert r.status_code == 422 and "field-error" in r.content.decode()
     body = {"name": "上线", "target_date": "2026-12-01", "requirements": f"#{feature.number}",
             "checklist": "feature_launch"}  # fmt: skip
     r = c.post(url("new"), body)
@@ -73,7 +73,7 @@ def test_edit_shows_theirs_on_conflict(alice, launch):
     stale = launch.version
     Launch.objects.filter(pk=launch.pk).update(version=stale + 1, name="别人改的")
     r = c.post(url("edit", launch), {"name": "我的", "target_date": "2026-12-01", "version": stale})
-    assert r.status_code == 200 and "别人改的" in r.content.decode()
+    assert r.status_code == 409 and "别人改的" in r.content.decode()
 
 
 def test_review_page(alice, victor, launch, ctx):
@@ -85,7 +85,7 @@ def test_review_page(alice, victor, launch, ctx):
     Launch.objects.filter(pk=launch.pk).update(status=Status.LAUNCHED, launched_on=date.today())
     c = client_for(alice)
     r = c.post(url("review", launch), {"went_well": "x", "decisions": "D99"})
-    assert r.status_code == 200 and "D99" in r.content.decode()  # refused by name
+    assert r.status_code == 422 and "D99" in r.content.decode()  # refused by name
     body = {"went_well": "顺利", "lessons": "提前压测", "decisions": f"D{decision.number}",
             "finish": "1"}  # fmt: skip
     r = c.post(url("review", launch), body)

@@ -51,7 +51,7 @@ def test_series_new_and_errors(alice, olivia):
     r = client.post(_url("series_new"), data)
     assert r.status_code == 302 and MeetingSeries.objects.get().cadence == "biweekly"
     r = client.post(_url("series_new"), {**data, "timezone": "Nowhere/City"})
-    assert r.status_code == 200 and "Choose a time zone" in r.content.decode()
+    assert r.status_code == 422 and "Choose a time zone" in r.content.decode()
 
 
 def test_series_edit_shows_their_version(alice, olivia, series):
@@ -69,7 +69,7 @@ def test_series_edit_shows_their_version(alice, olivia, series):
     }
     assert client_for(olivia).post(url, {**base, "title": "运营改的"}).status_code == 302
     r = client_for(alice).post(url, {**base, "title": "产品改的"})
-    assert r.status_code == 200 and "运营改的" in r.content.decode()
+    assert r.status_code == 409 and "运营改的" in r.content.decode()
 
 
 def test_meeting_page_generates_agenda_and_is_bounded(
@@ -154,7 +154,7 @@ def test_record_decision_from_the_meeting_and_supersede(alice, running, ctx):
     decision = Decision.objects.get()
     assert decision.meeting == running and decision.options == ["灰度", "全量"]
     r = client_for(alice).post(new, {**data, "requirements": "#999"})
-    assert r.status_code == 200 and "#999" in r.content.decode()
+    assert r.status_code == 422 and "#999" in r.content.decode()
     page = client_for(alice).get(new + f"?supersedes={decision.number}").content.decode()
     assert "是否灰度？" in page
     r = client_for(alice).post(

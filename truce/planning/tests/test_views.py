@@ -49,7 +49,7 @@ def test_form_shows_field_errors(alice, world):
         {"name": "x", "mandatory": "#99", "product_weight": "1", "operations_weight": "1",
          "customer_weight": "1", "product_floor": "0", "operations_floor": "0"},
     )  # fmt: skip
-    assert r.status_code == 200 and "Unknown items: #99." in r.content.decode()
+    assert r.status_code == 422 and "Unknown items: #99." in r.content.decode()
 
 
 def test_edit_with_a_stale_version_shows_theirs(alice, olivia, scenario):
@@ -60,7 +60,7 @@ def test_edit_with_a_stale_version_shows_theirs(alice, olivia, scenario):
             "customer_weight": "1", "product_floor": "0", "operations_floor": "0"}  # fmt: skip
     r = client_for(alice).post(_url("scenario_edit", scenario.pk), data)
     body = r.content.decode()
-    assert r.status_code == 200 and "运营改过" in body and "changed by someone else" in body
+    assert r.status_code == 409 and "运营改过" in body and "changed by someone else" in body
     scenario.refresh_from_db()
     assert scenario.name == "运营改过"
 

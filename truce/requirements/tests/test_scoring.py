@@ -188,7 +188,7 @@ def test_scorecard_page_lead_can_change_weights(lena, alice, workspace):
     assert r.status_code == 302
     assert Criterion.objects.get(workspace=workspace, key="reach").weight == 3
     r = client_for(lena).post(url, data)  # stale version now
-    assert r.status_code == 200 and "Someone else changed this" in r.content.decode()
+    assert r.status_code == 422 and "Someone else changed this" in r.content.decode()
 
 
 def test_detail_page_offers_only_the_readers_lens(alice, olivia, req):

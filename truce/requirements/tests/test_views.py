@@ -91,7 +91,7 @@ def test_create_page_shows_field_errors(alice):
         reverse("requirements:new", args=["spark"]),
         {"title": "", "kind": "x", "origin_side": "product"},
     )
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert set(r.context["form"].errors) >= {"title", "kind"}
 
 
@@ -123,7 +123,7 @@ def test_edit_conflict_shows_the_other_persons_change(alice, olivia, ctx):
     client_for(olivia).post(url, {**base, "title": "运营改的标题"})
     r = client_for(alice).post(url, {**base, "title": "产品改的标题"})
     body = r.content.decode()
-    assert r.status_code == 200 and "was changed by someone else" in body
+    assert r.status_code == 409 and "was changed by someone else" in body
     assert "运营改的标题" in body and 'value="产品改的标题"' in body
     req.refresh_from_db()
     assert req.title == "运营改的标题"

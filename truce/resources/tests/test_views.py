@@ -44,12 +44,12 @@ def test_pool_create_edit_and_conflict(alice, ctx, dev):
     pool = ResourcePool.objects.get(name="测试人日")
     assert r.status_code == 302 and pool.granularity == "week"
     r = client.post(reverse("resources:pool_new", args=["spark"]), {"name": "", "kind": "x"})
-    assert r.status_code == 200 and b"field-error" in r.content
+    assert r.status_code == 422 and b"field-error" in r.content
     edit = reverse("resources:pool_edit", args=["spark", dev.pk])
     base = {"kind": "days", "side": "product", "granularity": "month", "version": dev.version}
     assert client.post(edit, {**base, "name": "后端人日"}).status_code == 302
     r = client.post(edit, {**base, "name": "前端人日"})  # the version read is stale now
-    assert r.status_code == 200 and "后端人日" in r.content.decode()
+    assert r.status_code == 409 and "后端人日" in r.content.decode()
     assert "callout conflict" in r.content.decode()
 
 
@@ -145,13 +145,13 @@ def test_campaign_create_edit_move_delete(olivia, alice, ctx, requirement):
         reverse("resources:campaign_new", args=["spark"]),
         {"title": "x", "channel": "sms", "promotes": "999"},
     )
-    assert bad.status_code == 200 and "#999" in bad.content.decode()
+    assert bad.status_code == 422 and "#999" in bad.content.decode()
     edit = reverse("resources:campaign_edit", args=["spark", c.number])
     assert client.get(edit).status_code == 200
     base = {"title": "A", "channel": "sms", "version": c.version, "operations_score": "7"}
     assert client.post(edit, base).status_code == 302
     r = client.post(edit, {**base, "title": "B"})
-    assert r.status_code == 200 and "callout conflict" in r.content.decode()
+    assert r.status_code == 409 and "callout conflict" in r.content.decode()
     r = client_for(alice).post(edit, {**base, "version": c.version + 1, "operations_score": "2"})
     assert "may not score" in r.content.decode()
     move = reverse("resources:campaign_move", args=["spark", c.number])
