@@ -63,13 +63,13 @@ class RefusedFormMiddleware:
     field was invalid.
 
     A form shown again is a refusal, and clients, tests and proxies should see it as one,
-    whichever view drew it. Refusals are drawn one way across the templates: the conflict
-    callout (``callout conflict``) for a stale save, ``field-error`` next to a field and
-    ``form-errors`` above the form (``includes/form.html``) for invalid input. htmx swaps
-    409 and 422 like a 200 (``truce.js``), so the page looks the same to the person.
+    whichever view drew it. Refusals are drawn one way across the templates: the callout
+    with the other person's version (marked ``data-stale``) for a stale save; ``field-error``
+    next to a field and ``form-errors`` above the form (``includes/form.html``) for invalid
+    input. htmx swaps 409 and 422 like a 200 (``truce.js``), so the page looks the same.
     """
 
-    STALE = b'class="callout conflict"'
+    STALE = b" data-stale"
     MARKS = (b'class="field-error"', b'class="form-errors"')
 
     def __init__(self, get_response):

@@ -10,7 +10,8 @@ from truce.core.middleware import RefusedFormMiddleware
 
 FIELD = '<p class="field-error" role="alert">必填</p>'
 ABOVE = '<div class="form-errors" role="alert"><p>x</p></div>'
-STALE = '<div class="callout conflict" role="alert">别人改过</div>' + FIELD
+STALE = '<div class="callout conflict" role="alert" data-stale>别人改过</div>' + FIELD
+CONTESTED = '<div class="callout conflict" role="note">Contested</div>'  # not a refusal
 
 
 @pytest.mark.parametrize(
@@ -20,6 +21,7 @@ STALE = '<div class="callout conflict" role="alert">别人改过</div>' + FIELD
         ("post", ABOVE, 200, 422),
         ("post", STALE, 200, 409),  # stale wins over the field errors it also shows
         ("post", "<p>saved</p>", 200, 200),
+        ("post", CONTESTED, 200, 200),
         ("post", FIELD, 403, 403),  # a status the view chose stays
         ("get", FIELD, 200, 200),  # a page that merely shows errors is not a refusal
     ],
