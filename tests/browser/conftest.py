@@ -73,13 +73,47 @@ def page(browser, live_server):
     context.expose_function("__trucePolicyViolation", lambda v: problems.append(f"CSP: {v}"))
     context.add_init_script(_CSP_LISTENER)
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} {r.url}"))
+    watch(page, problems)
     page.problems = problems
     yield page
     context.close()
     assert not problems, "browser reported problems:\n" + "\n".join(problems)
+
+
+def _refused_form(response) -> bool:
+    """A form posted and shown again with its refusal: 409 (stale save) or 422 (invalid),
+    as ``RefusedFormMiddleware`` answers. Expected, and checked by what the page shows."""
+    request = response.request
+    return (
+        response.status in (409, 422)
+        and request.method == "POST"
+        and request.resource_type == "document"
+    )
+
+
+def watch(tab, problems: list[str]) -> None:
+    """Record console errors, page errors and 4xx/5xx answers of ``tab`` in ``problems``;
+    a refused form's answer (and the console line Chromium logs for it) is not a problem."""
+    refused: list[int] = []
+
+    def on_response(r):
+        if _refused_form(r):
+            refused.append(r.status)
+        elif r.status >= 400:
+            problems.append(f"HTTP {r.status} {r.url}")
+
+    def on_console(m):
+        if m.type != "error":
+            return
+        for status in refused:
+            if f"status of {status} " in m.text and m.text.startswith("Failed to load resource"):
+                refused.remove(status)
+                return
+        problems.append(f"console: {m.text}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    tab.on("response", on_response)
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

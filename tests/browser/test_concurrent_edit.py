@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from tests.browser.conftest import _CSP_LISTENER, sign_in
+from tests.browser.conftest import _CSP_LISTENER, sign_in, watch
 from truce.core.access import access_workspace
 from truce.core.errors import PreconditionFailed
 from truce.requirements.models import Requirement
@@ -37,9 +37,7 @@ def second(browser, live_server):
     context.expose_function("__trucePolicyViolation", lambda v: problems.append(f"CSP: {v}"))
     context.add_init_script(_CSP_LISTENER)
     tab = context.new_page()
-    tab.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    tab.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} {r.url}"))
+    watch(tab, problems)
     yield tab
     context.close()
     assert not problems, "browser reported problems:\n" + "\n".join(problems)
