@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -257,6 +258,22 @@ def test_the_heartbeat_is_refreshed_from_a_thread(workspace):
             time.sleep(0.05)
     job.refresh_from_db()
     assert job.heartbeat_at > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_heartbeat_thread_inside_a_transaction(workspace):
+    """A job run inline in a transaction (the large seed) has an uncommitted row nobody else
+    sees; a beat from another connection would only wait for this one's lock (SQLite)."""
+    from django.db import transaction
+
+    threads = threading.active_count()
+    with transaction.atomic():
+        job = _job(workspace, claimed_by=jobs.me(), heartbeat_at=timezone.now())
+        with jobs.heartbeat(ImportJob, job.pk, job.claimed_by, every=0.01):
+            assert threading.active_count() == threads
+            time.sleep(0.05)
+    with jobs.heartbeat(ImportJob, job.pk, job.claimed_by, every=0.01):
+        assert threading.active_count() == threads + 1
 
 
 # Pages and API ------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections, models
+from django.db import DatabaseError, connection, connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -176,7 +176,14 @@ def _beat(model, pk, claimant: str, stop: threading.Event, every: float) -> None
 def heartbeat(model, pk, claimant: str, every: float = BEAT_EVERY) -> Iterator[None]:
     """Refresh the job's heartbeat from a thread (with its own database connection) while the
     block runs, so long steps without progress reports (a solve, an import's transaction) do
-    not look abandoned."""
+    not look abandoned.
+
+    Inside a transaction (a seed or a test running a job inline) there is nothing to beat:
+    the job's row is not committed, so nobody else sees it, and on SQLite the other connection
+    would only wait for this one's write lock and fail."""
+    if connection.in_atomic_block:
+        yield
+        return
     stop = threading.Event()
     thread = threading.Thread(
         target=_beat,
