@@ -6,11 +6,28 @@ from contextlib import suppress
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, OrderBy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from truce.core.errors import PreconditionFailed
+
+
+class NullsLastIndex(models.Index):
+    """An index whose descending columns put NULLs last, as the list sorts do
+    (``F(...).desc(nulls_last=True)``). PostgreSQL needs that said in the index or it cannot
+    walk it for such an order; SQLite already puts NULLs last when descending and rejects the
+    clause in an index, so there it is left out."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "sqlite":
+            plain = [
+                OrderBy(e.expression, descending=e.descending) if isinstance(e, OrderBy) else e
+                for e in self.expressions
+            ]
+            index = models.Index(*plain, name=self.name, condition=self.condition)
+            return index.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class TimeStamped(models.Model):
