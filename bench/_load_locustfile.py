@@ -323,7 +323,8 @@ class Writer(Member):
     def comment(self):
         number = self.number(0.4)
         html = self.page(f"{W}/requirements/{number}/", "requirement detail")
-        form = html and Forms(html).find(action_has="/comments/", field="body")
+        # the new-comment form (a thread also holds edit forms of earlier comments)
+        form = html and Forms(html).find(action_has="/comments/requirement/", field="body")
         if not form:
             return
         body = self.rng.choice(COMMENTS)
