@@ -34,7 +34,7 @@ import numpy as np
 from truce.domain.optimiser.evaluate import EPS, closures, make_plan, violations
 from truce.domain.optimiser.highs import Result, ReusableModel
 from truce.domain.optimiser.model import Plan, Problem, Weights
-from truce.domain.optimiser.solve import SolveOptions, _encode, _formulate, _reduce
+from truce.domain.optimiser.solve import SolveOptions, _encode, _formulate, _reduce, chosen
 
 PRODUCT = Weights(product=1.0, operations=0.0, customer=0.0)
 OPERATIONS = Weights(product=0.0, operations=1.0, customer=0.0)
@@ -137,11 +137,7 @@ class _Model:
 
     def decode(self, result: Result) -> set[str]:
         assert self.reduced is not None
-        selected = set(self.reduced.fixed_in)
-        for k, column in enumerate(self.reduced.columns):
-            if column.kind != "customer" and result.x[k] > 0.5:
-                selected.update(column.members)
-        return selected
+        return chosen(self.reduced, result.x)
 
     def encode(self, selected: tuple[str, ...]) -> list[float] | None:
         return _encode(self.reduced, set(selected))

@@ -16,9 +16,9 @@ from truce.domain.optimiser import (
     solve,
     violations,
 )
-from truce.domain.optimiser.evaluate import lens_values
+from truce.domain.optimiser.evaluate import close, closures, lens_values
 from truce.domain.optimiser.highs import Result
-from truce.domain.optimiser.solve import SolveOptions, _integral
+from truce.domain.optimiser.solve import SolveOptions, _formulate, _integral, _reduce, chosen
 from truce.domain.tests.strategies import brute_force, problems
 
 FAST = settings(max_examples=80, deadline=None)
@@ -124,6 +124,15 @@ def test_mandatory_over_capacity_is_infeasible() -> None:
     assert plan.status == "infeasible" and not plan.optimal and not plan.feasible
 
 
+def test_mandatory_items_that_fit_alone_but_not_together_are_infeasible() -> None:
+    # Found by hypothesis: with every item fixed there are no columns left, only the rows.
+    items = (work("a", 1), work("b", 0), work("c", 1))
+    problem = Problem(items=items, pools=team(1), mandatory=frozenset({"a", "c"}))
+    for options in (SolveOptions(), SolveOptions(integer_customers=False)):
+        plan = solve(problem, options=options)
+        assert plan.status == "infeasible" and not plan.feasible
+
+
 def test_customer_counts_only_when_everything_it_asked_for_is_in() -> None:
     items = (work("x", 3), work("y", 3), work("z", 2))
     customers = (Customer("big", 10, frozenset({"x", "y"})), Customer("small", 4, frozenset("z")))
@@ -191,3 +200,43 @@ def test_continuous_customer_columns_reach_the_same_optimum(problem: Problem) ->
     assert plan.optimal and plan.gap == 0
     assert violations(problem, plan.selected) == []
     assert plan.objective == pytest.approx(best)
+
+
+def _useless(problem: Problem, selected: set[str]) -> set[str]:
+    """Selected items with no value of their own that nothing in the plan needs."""
+    closure = closures(problem)
+    grouped = set().union(*problem.exclusive_groups) if problem.exclusive_groups else set()
+    needed = close(problem.mandatory, closure)
+    for customer in problem.customers:
+        if customer.weight > 0 and close(customer.wants, closure) <= selected:
+            needed |= close(customer.wants, closure)
+    valued = {i.id for i in problem.items if i.product or i.operations or i.customer}
+    for item_id in selected & valued:
+        needed |= closure[item_id]
+    return selected - needed - grouped - valued
+
+
+@FAST
+@given(problems())
+def test_plan_carries_no_work_nobody_needs(problem: Problem) -> None:
+    plan = solve(problem, time_limit=10)
+    assert _useless(problem, set(plan.selected)) == set()
+
+
+def test_a_merged_column_on_by_itself_is_dropped() -> None:
+    # Nothing forbids the solver to switch on a prerequisite column whose customer is off (it
+    # only spends capacity): decoding keeps it only when someone who needs it is on.
+    items = (work("base", 2), work("x", 9), work("z", 1))
+    customers = (Customer("c", 5, frozenset({"base", "x"})), Customer("d", 1, frozenset("z")))
+    problem = Problem(items=items, pools=team(10), customers=customers)
+    reduced = _reduce(problem, SolveOptions())
+    assert reduced is not None and _formulate(reduced, {}, SolveOptions()) is not None
+    kinds = [column.kind for column in reduced.columns]
+    customer_c = next(k for k, c in enumerate(reduced.columns) if c.members == ("c",))
+    customer_d = next(k for k, c in enumerate(reduced.columns) if c.members == ("d",))
+    x = [1.0 if kind == "group" else 0.0 for kind in kinds]
+    x[customer_d] = 1.0
+    assert chosen(reduced, x) == {"z"}
+    x[customer_c] = 1.0
+    assert chosen(reduced, x) == {"base", "x", "z"}
+    assert solve(problem).selected == ("z",)
