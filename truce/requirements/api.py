@@ -37,7 +37,7 @@ from truce.requirements.schemas import (
 )
 from truce.requirements.selectors import (
     RequirementFilter,
-    filter_requirements,
+    list_requirements,
     with_list_relations,
 )
 from truce.requirements.similar import similar_requirements
@@ -126,11 +126,12 @@ def requirement_list(request, slug: str, query: Query[ListQuery]):
         q=query.q,
         sort=query.sort,
     )
-    qs = filter_requirements(ctx.workspace, f)
+    found = list_requirements(ctx.workspace, f)
     start = (query.page - 1) * query.page_size
-    rows = with_list_relations(qs.select_related("parent"))[start : start + query.page_size]
+    rows = with_list_relations(found.rows.select_related("parent"))[start : start + query.page_size]
     return {
-        "count": qs.count(),
+        "count": found.count,
+        "more": found.more,
         "page": query.page,
         "page_size": query.page_size,
         "items": [out(r) for r in rows],

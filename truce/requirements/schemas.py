@@ -68,7 +68,13 @@ class RequirementOut(Schema):
 
 
 class RequirementPage(Schema):
-    count: int
+    count: int = Field(
+        ...,
+        description="How many requirements match; a search counts at most 2,000 (see `more`).",
+    )
+    more: bool = Field(
+        False, description="True when a search matched more than `count` (counting stopped there)."
+    )
     page: int
     page_size: int
     items: list[RequirementOut]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 
 from truce.core.history import history_of
+from truce.core.search import Found, fts_found
 from truce.requirements.models import Requirement, Status, Tag
 
 SORTS = {
@@ -39,6 +40,27 @@ class RequirementFilter:
 
 
 def filter_requirements(workspace, f: RequirementFilter) -> QuerySet[Requirement]:
+    qs = _narrowed(workspace, f)
+    if f.q:
+        from truce.requirements.search import search_requirements
+
+        qs = search_requirements(qs, workspace, f.q)
+    return qs.order_by(*SORTS.get(f.sort, SORTS["newest"]))
+
+
+def list_requirements(workspace, f: RequirementFilter) -> Found:
+    """``filter_requirements`` for a list read a page at a time: a search counts its matches
+    only up to ``COUNT_CAP`` (see core/search.py), other filters count them all."""
+    qs = _narrowed(workspace, f)
+    order = SORTS.get(f.sort, SORTS["newest"])
+    if f.q:
+        found = fts_found(qs, f.q)
+        return replace(found, rows=found.rows.order_by(*order))
+    return Found(qs.order_by(*order), qs.count(), more=False)
+
+
+def _narrowed(workspace, f: RequirementFilter) -> QuerySet[Requirement]:
+    """Every filter but the search."""
     qs = Requirement.objects.filter(workspace=workspace)
     if f.status:
         qs = qs.filter(status__in=[s for s in f.status if s in Status.values])
@@ -54,11 +76,7 @@ def filter_requirements(workspace, f: RequirementFilter) -> QuerySet[Requirement
         qs = qs.filter(top_segment=f.segment)
     if f.contested is not None:
         qs = qs.filter(contested=f.contested)
-    if f.q:
-        from truce.requirements.search import search_requirements
-
-        qs = search_requirements(qs, workspace, f.q)
-    return qs.order_by(*SORTS.get(f.sort, SORTS["newest"]))
+    return qs
 
 
 def with_list_relations(qs: QuerySet[Requirement]) -> QuerySet[Requirement]:

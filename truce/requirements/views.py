@@ -18,6 +18,7 @@ from truce.core.access import access_requirement
 from truce.core.concurrency import version_from_form
 from truce.core.errors import NotFound, PermissionDenied, PreconditionFailed, TruceError
 from truce.core.http import add_form_errors, render_page, save_or_show_theirs, workspace_view
+from truce.core.search import FoundPaginator
 from truce.customers.selectors import asking_customers, demand_breakdown, with_channels
 from truce.domain import workflow
 from truce.requirements import forms, scoring, selectors, services
@@ -57,8 +58,8 @@ def _filter_from(form: forms.FilterForm) -> selectors.RequirementFilter:
 @workspace_view()
 def requirement_list(request, ctx):
     form = forms.FilterForm(request.GET)
-    qs = selectors.filter_requirements(ctx.workspace, _filter_from(form))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.list_requirements(ctx.workspace, _filter_from(form))
+    page = FoundPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_list_relations(page.object_list)
     context = {
         "ctx": ctx,

@@ -77,3 +77,38 @@ def test_broad_matches_walk_the_order_and_find_the_same_rows(rows, monkeypatch):
         assert '+"requirements_requirement"."id" IN' in str(broad.query) or not plain[query]
         assert list(broad.values_list("pk", flat=True)) == plain[query], query
         assert broad.count() == len(plain[query])
+
+
+def test_walking_finds_the_same_rows_in_the_same_order(rows):
+    """``walk`` (PostgreSQL: test every row, read in the list's order) changes the plan, never
+    the result."""
+    scope = Requirement.objects.filter(workspace=rows[0].workspace)
+    for order in ("-number", "title"):
+        for query in QUERIES:
+            plain = fts_filter(scope, query).order_by(order)
+            walked = fts_filter(scope, query, walk=True).order_by(order)
+            assert list(walked.values_list("pk", flat=True)) == list(
+                plain.values_list("pk", flat=True)
+            ), query
+            if connection.vendor == "postgresql" and query != "。":
+                assert "COALESCE" in str(walked.query)
+
+
+def test_a_search_counts_its_matches_up_to_the_cap(rows, monkeypatch):
+    from truce.core import search
+
+    scope = Requirement.objects.filter(workspace=rows[0].workspace)
+    found = search.fts_found(scope, "领取")
+    assert (found.count, found.more) == (2, False)
+    assert set(found.rows.values_list("pk", flat=True)) == {rows[0].pk, rows[1].pk}
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    found = search.fts_found(scope, "领取")
+    assert (found.count, found.more) == (1, True)
+    # Every match is still there to page through; only the count stops.
+    assert list(found.rows.order_by("-number").values_list("pk", flat=True)) == [
+        rows[1].pk,
+        rows[0].pk,
+    ]
+    pages = search.FoundPaginator(found, 1)
+    assert pages.count == 1 and pages.more and pages.num_pages == 1
+    assert search.fts_found(scope, "不存在").count == 0

@@ -92,7 +92,8 @@ def test_list_filters_search_and_pagination(alice, olivia):
         )
     page = api.get(BASE, {"page_size": 3, "page": 2}).json()
     assert page["count"] == 7 and [r["number"] for r in page["items"]] == [4, 3, 2]
-    assert api.get(BASE, {"q": "优惠"}).json()["count"] == 3
+    found = api.get(BASE, {"q": "优惠"}).json()
+    assert (found["count"], found["more"]) == (3, False)
     assert api.get(BASE, {"owner": olivia.pk}).json()["count"] == 3
     assert api.get(BASE, {"status": ["proposed", "accepted"]}).json()["count"] == 7
     assert api.get(BASE, {"sort": "nonsense"}).status_code == 422
@@ -160,3 +161,19 @@ def test_scorecard_api_needs_if_match(lena):
         HTTP_IF_MATCH=r["ETag"],
     )
     assert r.status_code == 200 and r.json()["method"] == "wsjf"
+
+
+def test_a_broad_search_counts_up_to_the_cap(alice, monkeypatch):
+    from truce.core import search
+
+    api = bearer(alice)
+    for i in range(4):
+        post(api, BASE, {"title": f"优惠券 {i}"})
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    found = api.get(BASE, {"q": "优惠券", "page_size": 3}).json()
+    assert (found["count"], found["more"]) == (2, True)
+    assert [r["number"] for r in found["items"]] == [4, 3, 2]  # every match can still be read
+    second = api.get(BASE, {"q": "优惠券", "page_size": 3, "page": 2}).json()
+    assert [r["number"] for r in second["items"]] == [1]
+    plain = api.get(BASE).json()
+    assert (plain["count"], plain["more"]) == (4, False)  # only a search stops counting

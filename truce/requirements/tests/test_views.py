@@ -36,6 +36,27 @@ def test_list_is_paginated_and_bounded(alice, many, django_assert_max_num_querie
     assert r.status_code == 200 and "60 requirements" in body and "Page 1 of 2" in body
 
 
+def test_a_broad_search_says_more_than_the_cap_and_pages_through_it(
+    alice, many, monkeypatch, django_assert_max_num_queries
+):
+    from truce.core import search
+
+    client = client_for(alice)
+    url = reverse("requirements:list", args=["spark"])
+    body = client.get(url, {"q": "优惠券"}).content.decode()
+    assert "60 requirements" in body and "Page 1 of 2" in body
+    monkeypatch.setattr(search, "COUNT_CAP", 55)
+    with django_assert_max_num_queries(12):
+        body = client.get(url, {"q": "优惠券"}).content.decode()
+    assert "More than 55 requirements match: the first 55 are listed." in body
+    assert "Page 1 of 2" in body and "需求 59 优惠券" in body
+    last = client.get(url, {"q": "优惠券", "page": 2}).content.decode()
+    assert "需求 5 优惠券" in last and "需求 4 优惠券" not in last  # the first 55, newest first
+    client.post(reverse("set_language"), {"language": "zh-hans"})
+    zh = client.get(url, {"q": "优惠券"}).content.decode()
+    assert "匹配的需求超过 55 条：这里列出前 55 条。" in zh
+
+
 def test_list_htmx_returns_only_results(alice, many, olivia):
     url = reverse("requirements:list", args=["spark"])
     r = client_for(alice).get(url, {"owner": olivia.pk, "q": "优惠"}, HTTP_HX_REQUEST="true")
