@@ -61,7 +61,14 @@ class Comment(Versioned):
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=["workspace", "subject_type", "subject_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "subject_type", "subject_id", "created_at"]),
+            # the health dashboard's comments over a time window, newest id and count from the
+            # index alone (it scanned the table: 3 reads of 9k rows at the large seed)
+            models.Index(
+                fields=["workspace", "created_at"], name="comment_ws_time_idx", include=["id"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_type}#{self.subject_id}: {self.body[:40]}"
