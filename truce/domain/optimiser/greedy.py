@@ -28,14 +28,16 @@ class _Packer:
         self.selected: set[str] = set()
 
     def cost(self, ids: Iterable[str]) -> float:
-        """Demand as a share of each capacity, summed: one number comparable across pools."""
-        total = 0.0
+        """Demand as a share of each capacity, summed: one number comparable across pools.
+        Summed exactly (`fsum`), so the ranking does not depend on the order a set of ids
+        happens to iterate in (it changes with the interpreter's string hashing)."""
+        shares = []
         for item_id in ids:
             for slot, amount in self.items[item_id].usage.items():
                 if amount > 0:
                     cap = self.capacity[slot]
-                    total += amount / cap if cap > 0 else math.inf
-        return total
+                    shares.append(amount / cap if cap > 0 else math.inf)
+        return math.fsum(shares)
 
     def bundle(self, ids: Iterable[str]) -> set[str]:
         return close(ids, self.closure) - self.selected
