@@ -401,6 +401,11 @@ ALLOWED: dict[str, str] = {
     f"POST {W}/imports/{{job_id}}/commit": (
         CREATES + " (the file's rows); refused while the job runs and once it is imported"
     ),
+    f"POST {W}/restores": CREATES + " (a new workspace, under a short name that must be free)",
+    f"POST {W}/restores/{{restore_id}}/retry": (
+        "runs the admin's own failed restore job again from its file; the conditional start "
+        "refuses a job that is not failed"
+    ),
     f"POST {W}/launches": CREATES,
     f"POST {LAUNCH}/milestones": CREATES,
     f"POST {LAUNCH}/checklist": CREATES,

@@ -4,12 +4,14 @@ it again succeeds completely."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from truce.accounts.models import Workspace
 from truce.core import jobs
 from truce.core.access import access_workspace
 from truce.core.models import ChangeRecord, DomainEvent
@@ -137,3 +139,49 @@ def test_worker_killed_during_a_scenario_run(stack, team):
     again = Run.objects.get(pk=body["id"])
     assert again.number == 2 and again.result["feasible"] and not again.interrupted
     assert again.previous_id is None  # the interrupted run is no earlier result to compare
+
+
+def test_worker_killed_during_a_restore(stack, team, monkeypatch):
+    from truce.interop import restores
+    from truce.interop.archive import backup_workspace
+    from truce.interop.models import RestoreJob
+    from truce.requirements.services import requirement_create
+
+    ctx = access_workspace(team["admin"], "spark")
+    for title in ("灰度发布", "拉新活动", "会员积分"):
+        requirement_create(ctx=ctx, title=title)
+    archive = io.BytesIO()
+    backup_workspace(workspace=ctx.workspace, target=archive)
+    monkeypatch.setattr(restores, "INLINE_ROWS", 0)  # even this small backup goes to the worker
+    upload = SimpleUploadedFile("spark.zip", archive.getvalue())
+    job = restores.restore_upload(ctx=ctx, upload=upload, slug="spark-copy")
+    worker = stack.start_worker(pause="restore.write")
+    job = restores.restore_start(job)
+
+    assert stack.paused_at("restore.write") == worker.pid
+    job.refresh_from_db()
+    assert job.status == RestoreJob.State.RESTORING and f"|{worker.pid}|" in job.claimed_by
+    stack.kill(worker.pid)  # every row is written, inside the transaction that has not committed
+
+    assert not Workspace.objects.filter(slug="spark-copy").exists()
+    assert jobs.reap_all() == 1
+    job.refresh_from_db()
+    assert (job.status, job.interrupted, job.can_retry) == ("failed", True, True)
+    status, body = _api(team["admin"], f"/restores/{job.pk}")
+    assert status == 200 and body["interrupted"] and "nothing was restored" in body["message"]
+    assert not Workspace.objects.filter(slug="spark-copy").exists()
+
+    stack.start_worker()
+    status, body = _api(team["admin"], f"/restores/{job.pk}/retry", "post")
+    assert status == 202 and body["status"] == "queued", body
+    wait_until(
+        lambda: RestoreJob.objects.filter(pk=job.pk, status="done").exists(),
+        "the retried restore to finish",
+        logs=stack.logs,
+    )
+    job.refresh_from_db()
+    copy = Workspace.objects.get(slug="spark-copy")
+    assert (job.restored, job.interrupted, job.message, bool(job.file)) == (copy, False, "", False)
+    assert sorted(Requirement.objects.filter(workspace=copy).values_list("title", flat=True)) == [
+        "会员积分", "拉新活动", "灰度发布"
+    ]  # fmt: skip

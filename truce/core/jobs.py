@@ -37,7 +37,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -159,12 +159,12 @@ def release_fields() -> dict:
     return {"claimed_by": "", "heartbeat_at": None, "interrupted": False}
 
 
-def _beat(model, pk, claimant: str, stop: threading.Event, every: float) -> None:
+def _beat(model, pk, claimant: str, stop: threading.Event, every: float, fields) -> None:
     try:
         while not stop.wait(every):
             try:
                 model._base_manager.filter(pk=pk, claimed_by=claimant).update(
-                    heartbeat_at=timezone.now()
+                    heartbeat_at=timezone.now(), **(fields() if fields else {})
                 )
             except DatabaseError as exc:  # a busy database: the next beat may get through
                 logger.warning("heartbeat of %s %s failed: %s", model.__name__, pk, exc)
@@ -173,10 +173,14 @@ def _beat(model, pk, claimant: str, stop: threading.Event, every: float) -> None
 
 
 @contextmanager
-def heartbeat(model, pk, claimant: str, every: float = BEAT_EVERY) -> Iterator[None]:
+def heartbeat(
+    model, pk, claimant: str, every: float = BEAT_EVERY, fields: Callable[[], dict] | None = None
+) -> Iterator[None]:
     """Refresh the job's heartbeat from a thread (with its own database connection) while the
     block runs, so long steps without progress reports (a solve, an import's transaction) do
-    not look abandoned.
+    not look abandoned. ``fields()``, when given, adds values written with each beat (the
+    progress of work whose own transaction cannot show it; on SQLite that transaction holds
+    the write lock, so such beats wait and are skipped until it ends).
 
     Inside a transaction (a seed or a test running a job inline) there is nothing to beat:
     the job's row is not committed, so nobody else sees it, and on SQLite the other connection
@@ -187,7 +191,7 @@ def heartbeat(model, pk, claimant: str, every: float = BEAT_EVERY) -> Iterator[N
     stop = threading.Event()
     thread = threading.Thread(
         target=_beat,
-        args=(model, pk, claimant, stop, every),
+        args=(model, pk, claimant, stop, every, fields),
         name=f"heartbeat-{model._meta.label_lower}-{pk}",
         daemon=True,
     )

@@ -1,4 +1,5 @@
-"""API of interop: imports (upload, mapping, dry run, commit, status), exports and backups."""
+"""API of interop: imports (upload, mapping, dry run, commit, status), exports, backups and
+restores."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from ninja.responses import Status
 from truce.api.schemas import COMMON_ERRORS, WRITE_ERRORS
 from truce.core import jobs
 from truce.core.access import access_workspace
-from truce.interop import responses, services
-from truce.interop.access import access_import_job, check_kind
-from truce.interop.models import ImportJob
-from truce.interop.schemas import ImportJobOut, MappingIn
+from truce.interop import responses, restores, services
+from truce.interop.access import access_import_job, access_restore_job, check_kind
+from truce.interop.models import ImportJob, RestoreJob
+from truce.interop.schemas import ImportJobOut, MappingIn, RestoreJobOut
 
 router = Router(tags=["interop"])
 BASE = "/workspaces/{slug}"
@@ -150,3 +151,73 @@ def backup(request, slug: str):
     return responses.backup_response(
         ctx.workspace, request.user, ip=request.META.get("REMOTE_ADDR")
     )
+
+
+_RESTORE_UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["slug", "file"],
+                    "properties": {
+                        "slug": {"type": "string", "maxLength": 50},
+                        "file": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _restore_out(job: RestoreJob) -> dict:
+    return {
+        **{f: getattr(job, f) for f in (
+            "id", "filename", "size", "slug", "status", "rows_total", "progress_done",
+            "errors", "created_at", "finished_at", "interrupted", "can_retry")},
+        "message": job.display_message,
+        "restored": job.restored.slug if job.restored_id else None,
+    }  # fmt: skip
+
+
+@router.post(
+    BASE + "/restores",
+    response={201: RestoreJobOut, 202: RestoreJobOut, **WRITE_ERRORS},
+    openapi_extra=_RESTORE_UPLOAD,
+)
+def restore_create(request, slug: str):
+    """Restore a backup (multipart: slug, file) as a new workspace next to this one (admins;
+    audited). 201 when it was restored at once (a small backup); 202 when the worker restores
+    it: poll the job."""
+    ctx = access_workspace(request.user, slug, admin=True)
+    job = restores.restore_upload(
+        ctx=ctx,
+        upload=request.FILES.get("file"),
+        slug=request.POST.get("slug", ""),
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    job = restores.restore_start(job)
+    return Status(202 if job.running else 201, _restore_out(job))
+
+
+@router.get(BASE + "/restores/{restore_id}", response={200: RestoreJobOut, **COMMON_ERRORS})
+def restore_detail(request, slug: str, restore_id: int):
+    """Status and progress of a restore; one whose process was killed is reported failed with
+    ``interrupted`` true."""
+    _ctx, job = access_restore_job(request.user, slug, restore_id)
+    jobs.reap_shown([job])
+    return _restore_out(job)
+
+
+@router.post(
+    BASE + "/restores/{restore_id}/retry",
+    response={200: RestoreJobOut, 202: RestoreJobOut, **WRITE_ERRORS},
+)
+def restore_retry(request, slug: str, restore_id: int):
+    """Run a failed restore again from its stored file (``can_retry``). 409 otherwise."""
+    ctx, job = access_restore_job(request.user, slug, restore_id)
+    jobs.reap_shown([job])
+    job = restores.restore_retry(ctx=ctx, job=job)
+    return Status(202 if job.running else 200, _restore_out(job))

@@ -27,7 +27,7 @@ import re
 import secrets
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from uuid import UUID
@@ -339,10 +339,21 @@ class _Restorer:
             bulkload.insert(through, ({source: a, target: b} for a, b in pairs))
 
 
-def restore_workspace(source, *, slug: str = "", actor=None, stream=None, ip=None) -> Workspace:
+def restore_workspace(
+    source,
+    *,
+    slug: str = "",
+    actor=None,
+    stream=None,
+    ip=None,
+    advance: Callable[[int], None] | None = None,
+    before_commit: Callable[[Workspace], None] | None = None,
+) -> Workspace:
     """Restore the archive ``source`` (a path or binary file) as a new workspace ``slug``
     (default: the original slug). ``actor``, when given, becomes an admin if the backup did
-    not already make them a member."""
+    not already make them a member. ``advance(done)`` hears how many rows are written so far;
+    ``before_commit(workspace)`` runs inside the restore's transaction, last (a restore job
+    marks itself done there, so the job and the workspace commit together)."""
     try:
         z = zipfile.ZipFile(source)
         tabular.check_zip(z, _size(source))
@@ -352,7 +363,7 @@ def restore_workspace(source, *, slug: str = "", actor=None, stream=None, ip=Non
         raise ValidationFailed(fields={"file": [_("This backup cannot be read safely.")]}) from None
     with z:
         try:
-            return _restore(z, slug, actor, stream, ip)
+            return _restore(z, slug, actor, stream, ip, advance, before_commit)
         except DAMAGED:
             # rows that do not fit the models (edited by hand, truncated, from another program):
             # the transaction rolled back, nothing is restored
@@ -388,12 +399,31 @@ def _size(source) -> int:
     return os.path.getsize(source)
 
 
-def _restore(z: zipfile.ZipFile, slug: str, actor, stream, ip) -> Workspace:
+class _Reported(Progress):
+    """The progress bar, also told to a listener (a restore job's heartbeat)."""
+
+    def __init__(self, label: str, total: int, *, stream, report) -> None:
+        super().__init__(label, total, stream=stream)
+        self.report = report
+
+    def advance(self, n: int = 1) -> None:
+        super().advance(n)
+        if self.report is not None:
+            self.report(self.done)
+
+
+def backup_rows(manifest: dict) -> int:
+    """How many rows a backup holds (its manifest's counts)."""
+    return sum(m["count"] for m in manifest["models"])
+
+
+def _restore(z: zipfile.ZipFile, slug: str, actor, stream, ip, advance, before_commit):
     manifest = read_manifest(z)
     files = {m["model"]: m for m in manifest["models"]}
     slug = slug or manifest["workspace"]["slug"]
-    total = sum(m["count"] for m in manifest["models"])
-    with Progress(_("Restoring"), total or 1, stream=stream) as bar, transaction.atomic():
+    total = backup_rows(manifest)
+    bar = _Reported(_("Restoring"), total or 1, stream=stream, report=advance)
+    with bar, transaction.atomic():
         workspace = _new_workspace(manifest["workspace"], slug)
         restorer = _Restorer(z, manifest, workspace, bar)
         restorer.users()
@@ -402,10 +432,26 @@ def _restore(z: zipfile.ZipFile, slug: str, actor, stream, ip) -> Workspace:
                 restorer.model(entry, files[entry.label])
         restorer.m2m()
         _finish(workspace, actor, manifest, ip)
+        if before_commit is not None:
+            before_commit(workspace)
     return workspace
 
 
-def _new_workspace(data: dict, slug: str) -> Workspace:
+def inspect_backup(source) -> dict:
+    """The manifest of the archive ``source``, or the error a restore of it would give (not
+    a zip, unsafe to read, not a backup, another format version); the rows are not read."""
+    try:
+        with zipfile.ZipFile(source) as z:
+            tabular.check_zip(z, _size(source))
+            return read_manifest(z)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ValidationFailed(fields={"file": [_("This is not a Truce backup.")]}) from None
+    except tabular.Rejected:
+        raise ValidationFailed(fields={"file": [_("This backup cannot be read safely.")]}) from None
+
+
+def check_slug(slug: str) -> None:
+    """A restore's short name: well formed and not taken (checked again when it is written)."""
     field = Workspace._meta.get_field("slug")
     try:
         field.clean(slug, None)
@@ -419,6 +465,10 @@ def _new_workspace(data: dict, slug: str) -> Workspace:
             % {"slug": slug},
             fields={"slug": [_("This short name is taken.")]},
         )
+
+
+def _new_workspace(data: dict, slug: str) -> Workspace:
+    check_slug(slug)
     ws = Workspace.objects.create(
         slug=slug, name=data["name"], description=data.get("description", "")
     )

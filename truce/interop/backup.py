@@ -1,5 +1,5 @@
 """What interop keeps in a workspace backup (see registry.py): the keys of imported items.
-Import jobs are transient and stay out (registry.SKIP)."""
+Import and restore jobs are transient and stay out (registry.SKIP)."""
 
 from __future__ import annotations
 

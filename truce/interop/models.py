@@ -1,4 +1,5 @@
-"""Import jobs (upload → column mapping → dry run → commit) and the keys of imported items."""
+"""Import jobs (upload → column mapping → dry run → commit), the keys of imported items, and
+restore jobs (a backup on its way to becoming a new workspace)."""
 
 from __future__ import annotations
 
@@ -105,6 +106,73 @@ class ImportJob(Tracked, TimeStamped):
             return gettext(
                 "The process running this import stopped before it finished; nothing was "
                 "imported. Run it again."
+            )
+        return self.message
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.progress_done / self.rows_total)) if self.rows_total else 0
+
+
+class RestoreJob(Tracked, TimeStamped):
+    """A backup on its way to becoming a new workspace. A small backup is restored inside the
+    request that uploads it; a bigger one by the worker while the page polls. The restore is
+    one transaction that also marks the job done: a process killed while restoring leaves no
+    workspace behind, the reaper marks the job failed and ``interrupted``, and it can run
+    again from the stored file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RESTORING = "restoring", _("Restoring")
+        DONE = "done", _("Restored")
+        FAILED = "failed", _("Nothing was restored")
+
+    # the workspace whose admin started it (its admins see the job); the copy is `restored`
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    file = models.FileField(upload_to="restores/", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    slug = models.SlugField(_("short name"), max_length=50)
+    status = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    restored = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True)
+    errors = models.JSONField(default=dict, blank=True)  # field -> messages of a refusal
+    language = models.CharField(max_length=10, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    job_states = JobStates(queued=State.QUEUED, running=(State.RESTORING,), failed=State.FAILED)
+    job_task = ("truce.interop.tasks.run_restore", "job_id")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+        verbose_name = _("restore")
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.State.QUEUED, self.State.RESTORING)
+
+    @property
+    def can_retry(self) -> bool:
+        """Interrupted (or crashed) with the file still here: the same restore can run again."""
+        return self.status == self.State.FAILED and bool(self.file)
+
+    @property
+    def display_message(self) -> str:
+        if self.interrupted:
+            return gettext(
+                "The process running this restore stopped before it finished; nothing was "
+                "restored. Run it again."
             )
         return self.message
 

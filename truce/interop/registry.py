@@ -35,6 +35,7 @@ from django.db import models
 # (each app's backup.py says why it leaves its models out).
 SKIP = {
     "interop.importjob",
+    "interop.restorejob",
     "django_tasks_db.dbtaskresult",
     # outgoing deliveries, their HTTP attempts and rate-limit windows: operational state
     "integrations.delivery",

@@ -46,3 +46,22 @@ class MappingIn(Schema):
         ..., description='Column index (as text) -> field; "" ignores it'
     )
     estimate_unit: str = Field("", max_length=10)
+
+
+class RestoreJobOut(Schema):
+    id: int
+    filename: str
+    size: int
+    slug: str = Field(..., description="Short name of the workspace the backup becomes")
+    status: str = Field(..., description="queued, restoring, done or failed")
+    rows_total: int
+    progress_done: int
+    restored: str | None = Field(..., description="Slug of the restored workspace, once done")
+    message: str
+    errors: dict[str, list[str]] = Field(..., description="Field -> messages of a refusal")
+    created_at: datetime
+    finished_at: datetime | None
+    interrupted: bool = Field(
+        ..., description="The process running it was stopped; nothing was restored"
+    )
+    can_retry: bool = Field(..., description="POST …/retry runs it again from the stored file")

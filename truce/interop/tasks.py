@@ -1,4 +1,5 @@
-"""Background work of imports: a big file is checked and written on the worker."""
+"""Background work of interop: a big import file is checked and written, and a big backup
+restored, on the worker."""
 
 from __future__ import annotations
 
@@ -16,3 +17,16 @@ def run_import(*, job_id: int, commit: bool) -> int:
     if job is None:
         return 0
     return import_run(job=job, commit=commit, queued_only=True).created_count
+
+
+@task()
+def run_restore(*, job_id: int) -> int:
+    """Run one queued restore job; returns the restored workspace's id (0 if none). A job that
+    is no longer queued (gone, or failed by the reaper) is skipped."""
+    from truce.interop.models import RestoreJob
+    from truce.interop.restores import restore_run
+
+    job = RestoreJob.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None:
+        return 0
+    return restore_run(job=job).restored_id or 0

@@ -17,5 +17,7 @@ urlpatterns = [
     path(I + "templates/<str:data_kind>.<str:file_format>", views.template, name="template"),
     path(I + "backup/", views.backup, name="backup"),
     path(I + "restore/", views.restore, name="restore"),
+    path(I + "restores/<int:restore_id>/", views.restore_job, name="restore_job"),
+    path(I + "restores/<int:restore_id>/retry/", views.restore_retry, name="restore_retry"),
     path(W + "export/<str:data_kind>/", views.export, name="export"),
 ]

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from truce.core import jobs
 from truce.core.errors import NotFound, PermissionDenied, TruceError
 from truce.core.http import add_form_errors, render_page, workspace_view
-from truce.interop import forms, presets, responses, services
-from truce.interop.access import access_import_job, check_kind
-from truce.interop.archive import restore_workspace
-from truce.interop.models import ImportJob, ImportKind
+from truce.interop import forms, presets, responses, restores, services
+from truce.interop.access import access_import_job, access_restore_job, check_kind
+from truce.interop.models import ImportJob, ImportKind, RestoreJob
 
 RECENT = 10
 
@@ -39,6 +38,7 @@ def _home(request, ctx, *, upload=None, restore=None, status=200):
         "upload": upload or forms.UploadForm(),
         "restore": restore or forms.RestoreForm(),
         "jobs": _recent(ctx),
+        "restores": _recent_restores(ctx),
         "kinds": ImportKind.choices,
         "presets": presets.PRESETS.values(),
     }
@@ -48,6 +48,16 @@ def _home(request, ctx, *, upload=None, restore=None, status=200):
 def _recent(ctx) -> list[ImportJob]:
     recent = list(
         ImportJob.objects.for_workspace(ctx.workspace).select_related("created_by")[:RECENT]
+    )
+    jobs.reap_shown(recent)
+    return recent
+
+
+def _recent_restores(ctx) -> list[RestoreJob]:
+    recent = list(
+        RestoreJob.objects.filter(workspace=ctx.workspace).select_related("created_by", "restored")[
+            :RECENT
+        ]
     )
     jobs.reap_shown(recent)
     return recent
@@ -176,20 +186,61 @@ def backup(request, ctx):
 @require_POST
 @workspace_view(admin=True)
 def restore(request, ctx):
+    """Upload a backup: a small one is restored now, a bigger one on the worker (its page)."""
     form = forms.RestoreForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            ws = restore_workspace(
-                form.cleaned_data["file"],
+            job = restores.restore_upload(
+                ctx=ctx,
+                upload=form.cleaned_data["file"],
                 slug=form.cleaned_data["slug"],
-                actor=request.user,
                 ip=request.META.get("REMOTE_ADDR"),
             )
+            job = restores.restore_start(job)
         except TruceError as exc:
             add_form_errors(form, exc)
         else:
-            messages.success(
-                request, _("The backup was restored as “%(name)s”.") % {"name": ws.slug}
-            )
-            return redirect("accounts:overview", slug=ws.slug)
+            if job.status == RestoreJob.State.DONE:
+                messages.success(
+                    request, _("The backup was restored as “%(name)s”.") % {"name": job.slug}
+                )
+                return redirect("accounts:overview", slug=job.slug)
+            return redirect("interop:restore_job", slug=ctx.workspace.slug, restore_id=job.pk)
     return _home(request, ctx, restore=form, status=400)
+
+
+def _restore_job(request, slug, restore_id):
+    try:
+        ctx, job = access_restore_job(request.user, slug, restore_id)
+    except NotFound:
+        raise Http404() from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    jobs.reap_shown([job])
+    return ctx, job
+
+
+@login_required
+def restore_job(request, slug, restore_id):
+    """A restore's status; htmx polls ask for the "status" fragment only."""
+    ctx, job = _restore_job(request, slug, restore_id)
+    context = {"ctx": ctx, "job": job}
+    return render_page(request, "interop/restore.html", context, partial="status")
+
+
+@login_required
+@require_POST
+def restore_retry(request, slug, restore_id):
+    """Run an interrupted (or crashed) restore again from its stored file."""
+    ctx, job = _restore_job(request, slug, restore_id)
+    try:
+        job = restores.restore_retry(ctx=ctx, job=job)
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if job.status == RestoreJob.State.DONE:
+            messages.success(
+                request, _("The backup was restored as “%(name)s”.") % {"name": job.slug}
+            )
+            return redirect("accounts:overview", slug=job.slug)
+    return redirect("interop:restore_job", slug=slug, restore_id=job.pk)

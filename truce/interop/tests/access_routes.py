@@ -14,6 +14,8 @@ PAGES: dict = {
     "interop:template": ("read", "get"),
     "interop:backup": ("admin", "post"),
     "interop:restore": ("admin", "post"),
+    "interop:restore_job": ("admin", "get"),
+    "interop:restore_retry": ("admin", "post"),
     "interop:export": ("read", "get"),
 }
 OPERATIONS: dict = {
@@ -25,16 +27,29 @@ OPERATIONS: dict = {
     "POST /api/v1/workspaces/{slug}/imports/{job_id}/retry": "admin",
     "GET /api/v1/workspaces/{slug}/exports/{data_kind}": "read",
     "GET /api/v1/workspaces/{slug}/backup": "admin",
+    "POST /api/v1/workspaces/{slug}/restores": "admin",
+    "GET /api/v1/workspaces/{slug}/restores/{restore_id}": "admin",
+    "POST /api/v1/workspaces/{slug}/restores/{restore_id}/retry": "admin",
 }
 
 
 def world(ctx, base: dict) -> dict:
-    """An uploaded (not yet imported) requirements file, and the kinds and formats of files."""
+    """An uploaded (not yet imported) requirements file, a restore job, and the kinds and
+    formats of files."""
+    from truce.interop.models import RestoreJob
     from truce.interop.services import import_upload
 
     upload = SimpleUploadedFile("pool.csv", "标题,状态\n灰度发布,进行中\n".encode())
     job = import_upload(ctx=ctx, kind="requirements", upload=upload)
-    return {"job_id": job.pk, "data_kind": "requirements", "file_format": "csv"}
+    restore = RestoreJob.objects.create(
+        workspace=ctx.workspace, filename="b.zip", slug="copy", status=RestoreJob.State.FAILED
+    )
+    return {
+        "job_id": job.pk,
+        "restore_id": restore.pk,
+        "data_kind": "requirements",
+        "file_format": "csv",
+    }
 
 
 def valid_body(op: str) -> dict | None:
