@@ -200,3 +200,12 @@ def test_the_heartbeat_carries_progress(workspace):
     assert job.progress_done == 7 and job.percent == 70
     beating = [t for t in threading.enumerate() if t.name.startswith("heartbeat-interop")]
     assert beating == []  # the thread ends with the block
+
+
+def test_the_restore_reports_every_row_it_writes(archive):
+    from truce.interop.archive import backup_rows, inspect_backup, restore_workspace
+
+    heard: list[int] = []
+    restore_workspace(io.BytesIO(archive), slug="counted", advance=heard.append)
+    total = backup_rows(inspect_backup(io.BytesIO(archive)))
+    assert total > 2 and heard == sorted(heard) and heard[-1] == total
