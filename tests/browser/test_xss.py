@@ -165,7 +165,7 @@ def _objects():
     from truce.glossary.models import Term
     from truce.goals.models import KeyResult, Objective, Period
     from truce.integrations.models import Endpoint
-    from truce.interop.models import ImportJob
+    from truce.interop.models import ImportJob, RestoreJob
     from truce.launches.models import Launch
     from truce.meetings.models import ActionItem, Decision, Meeting, MeetingSeries
     from truce.planning.models import PeriodPlan, Run, Scenario
@@ -196,6 +196,7 @@ def _objects():
         "kr_id": first(KeyResult),
         "endpoint_id": first(Endpoint),
         "job_id": first(ImportJob),
+        "restore_id": first(RestoreJob),
         "launch_number": first(Launch, "number"),
         "series_id": first(MeetingSeries),
         # the one whose minutes hold every payload, and the next one (its agenda is fresh)
@@ -297,6 +298,11 @@ def _expected_text(name: str, kw: dict) -> list[str]:
     if name == "accounts:overview":
         w = Workspace.objects.get(slug=SLUG)
         return [w.name, w.description]
+    if name == "interop:restore_job":
+        from truce.interop.models import RestoreJob
+
+        job = RestoreJob.objects.get(pk=kw["restore_id"])
+        return [job.filename, job.message]
     return []
 
 

@@ -74,6 +74,8 @@ NOT_USER_TEXT: dict[str, str] = {
     "interop.ImportJob.encoding": "detected encoding name",
     "interop.ImportJob.delimiter": "detected delimiter",
     "interop.ImportJob.language": "language code set by code",
+    "interop.RestoreJob.slug": "validated slug (well formed and free before the job is made)",
+    "interop.RestoreJob.language": "language code set by code",
     "interop.ExternalKey.source": "preset name set by code",
     "launches.Launch.description_html": "derived: sanitised Markdown",
     "launches.ChecklistTemplate.key": "validated slug",
@@ -292,7 +294,7 @@ def _extra_rows(users, tmp_dir) -> str:
     from truce.accounts.services import audit, invitation_create, token_create
     from truce.core.access import access_workspace
     from truce.interop import services as interop
-    from truce.interop.models import ExternalKey
+    from truce.interop.models import ExternalKey, RestoreJob
     from truce.planning.models import Run, RunStatus
     from truce.planning.services import plan_publish
     from truce.requirements.models import Requirement
@@ -315,6 +317,11 @@ def _extra_rows(users, tmp_dir) -> str:
     with override_settings(MEDIA_ROOT=str(tmp_dir)):
         job = interop.import_upload(ctx=admin, kind="requirements", upload=upload)
         interop.import_start(ctx=admin, job=job, commit=False)
+    # a refused restore: its file name and reason are shown on its page and the interop page
+    RestoreJob.objects.create(
+        workspace=admin.workspace, created_by=users["admin"], filename="backup.zip",
+        slug="spark-copy", status=RestoreJob.State.FAILED, message="x",
+    )  # fmt: skip
     return token
 
 
