@@ -4,6 +4,7 @@ and run it again."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
@@ -361,3 +362,25 @@ def test_the_run_page_and_api_show_an_interrupted_run(scenario, alice, victor, d
         f"/api/v1/workspaces/spark/planning/scenarios/{scenario.pk}/runs"
     )
     assert listed.json()[0]["interrupted"] is True
+
+
+def test_a_streak_of_failed_beats_is_logged_once_and_its_end_too(caplog):
+    """On SQLite every beat fails while the job's own transaction holds the write lock: one
+    warning for the streak, one note when a beat gets through again, not one per beat."""
+    from django.db import DatabaseError
+
+    streak = jobs._Streak("RestoreJob 7")
+    with caplog.at_level(logging.INFO, logger="truce.jobs"):
+        streak.passed()
+        for _ in range(3):
+            streak.failed(DatabaseError("database is locked"))
+        streak.passed()
+        streak.passed()
+        streak.failed(DatabaseError("database is locked"))
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "heartbeat of RestoreJob 7 failed: database is locked (not logged again "
+         "until a beat gets through)"),
+        ("INFO", "heartbeat of RestoreJob 7 resumed after 3 missed beats"),
+        ("WARNING", "heartbeat of RestoreJob 7 failed: database is locked (not logged again "
+         "until a beat gets through)"),
+    ]  # fmt: skip

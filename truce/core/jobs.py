@@ -159,15 +159,40 @@ def release_fields() -> dict:
     return {"claimed_by": "", "heartbeat_at": None, "interrupted": False}
 
 
+class _Streak:
+    """Logs the first failed beat of a streak and the recovery, not every beat: on SQLite the
+    job's own long transaction (an import commit, a big restore) holds the write lock, so
+    every beat fails until that transaction ends."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.missed = 0
+
+    def failed(self, exc: Exception) -> None:
+        if not self.missed:
+            logger.warning(
+                "heartbeat of %s failed: %s (not logged again until a beat gets through)",
+                self.label, exc,
+            )  # fmt: skip
+        self.missed += 1
+
+    def passed(self) -> None:
+        if self.missed:
+            logger.info("heartbeat of %s resumed after %d missed beats", self.label, self.missed)
+        self.missed = 0
+
+
 def _beat(model, pk, claimant: str, stop: threading.Event, every: float, fields) -> None:
+    streak = _Streak(f"{model.__name__} {pk}")
     try:
         while not stop.wait(every):
             try:
                 model._base_manager.filter(pk=pk, claimed_by=claimant).update(
                     heartbeat_at=timezone.now(), **(fields() if fields else {})
                 )
+                streak.passed()
             except DatabaseError as exc:  # a busy database: the next beat may get through
-                logger.warning("heartbeat of %s %s failed: %s", model.__name__, pk, exc)
+                streak.failed(exc)
     finally:
         connections.close_all()  # this thread's own connections
 
