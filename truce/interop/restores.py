@@ -130,12 +130,13 @@ def restore_run(*, job: RestoreJob, inline: bool = False) -> RestoreJob:
         job.refresh_from_db()
         return job
     done = [0]
+    stored = job.file.name
 
     def finished(workspace) -> None:
         faults.pause("restore.write")
         job.status, job.restored, job.finished_at = State.DONE, workspace, timezone.now()
-        job.progress_done = job.rows_total
-        if not _own(job, "status", "restored", "finished_at", "progress_done"):
+        job.progress_done, job.file = job.rows_total, ""  # a done job never shows a kept file
+        if not _own(job, "status", "restored", "finished_at", "progress_done", "file"):
             raise LostClaim()  # rolls the workspace back
 
     with (
@@ -150,24 +151,23 @@ def restore_run(*, job: RestoreJob, inline: bool = False) -> RestoreJob:
                 advance=lambda n: done.__setitem__(0, n), before_commit=finished,
             )  # fmt: skip
         except LostClaim:
-            job.refresh_from_db()
+            job.refresh_from_db()  # the reaper failed it: the file stays for a retry
             return job
         except TruceError as exc:
             if inline:
                 _discard(job)
                 raise
             job.status, job.finished_at = State.FAILED, timezone.now()
-            job.message = _refusal(exc)
-            job.errors = exc.fields or {}
-            _own(job, "status", "finished_at", "message", "errors")
-            _drop_file(job)
+            job.message, job.errors, job.file = _refusal(exc), exc.fields or {}, ""
+            if _own(job, "status", "finished_at", "message", "errors", "file"):
+                _delete_stored(stored)
             return job
         except Exception as exc:
             job.status, job.finished_at = State.FAILED, timezone.now()
             job.message = getattr(exc, "message", "") or _("The restore stopped unexpectedly.")
             _own(job, "status", "finished_at", "message")
             raise
-    _drop_file(job)
+    _delete_stored(stored)  # after the commit that recorded the job done without its file
     return job
 
 
@@ -183,6 +183,11 @@ def _drop_file(job: RestoreJob) -> None:
     if job.file:
         job.file.delete(save=False)
         RestoreJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _delete_stored(name: str) -> None:
+    if name:
+        default_storage.delete(name)
 
 
 def _discard(job: RestoreJob) -> None:

@@ -385,11 +385,12 @@ def _write(job: ImportJob, importer, rows: list, fields: list[str], clocks) -> N
         faults.pause("import.write")
         job.timings["write"] = round(time.monotonic() - checked, 2)
         job.timings["write_cpu"] = round(time.process_time() - checked_cpu, 2)
-        job.status, job.committed = State.DONE, True
-        if not _own(job, *fields, "created_count", "committed"):
+        stored = job.file.name
+        job.status, job.committed, job.file = State.DONE, True, ""  # the copy is not needed
+        if not _own(job, *fields, "created_count", "committed", "file"):
             raise LostClaim()  # rolls the rows back
-    job.file.delete(save=False)  # imported: the copy is not needed any more
-    ImportJob.objects.filter(pk=job.pk).update(file="")
+    if stored:
+        default_storage.delete(stored)  # after the commit that recorded the job without it
 
 
 def template_columns(kind: str, preset: str = "") -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import translation
 
 from truce.core.access import access_workspace
@@ -128,6 +129,23 @@ def test_errors_are_in_the_importers_language(ctx):
         )
     job = services.import_start(ctx=ctx, job=job, commit=False)
     assert job.language == "zh-hans" and job.errors[0]["message"] == "此字段不能为空。"
+
+
+def test_the_stored_copy_is_removed_after_the_commit_that_records_the_job_done(ctx, monkeypatch):
+    """A job seen done never still names its file: the file is cleared in the import's own
+    transaction and deleted from storage after it."""
+    job = _import(ctx, "标题\n甲\n", commit=False)
+    stored, seen = job.file.name, []
+
+    class Storage:
+        def delete(self, name):
+            row = ImportJob.objects.values("status", "file").get(pk=job.pk)
+            seen.append((row["status"], row["file"], name))
+            default_storage.delete(name)
+
+    monkeypatch.setattr(services, "default_storage", Storage())
+    services.import_start(ctx=ctx, job=job, commit=True)
+    assert seen == [(State.DONE, "", stored)] and not default_storage.exists(stored)
 
 
 def test_dry_run_writes_nothing_then_commit(ctx):

@@ -53,6 +53,24 @@ def test_a_small_backup_is_restored_inside_the_request(ctx, archive, admin):
     assert AuditEvent.objects.filter(workspace__slug="b", action="workspace.restored").exists()
 
 
+def test_the_stored_copy_is_removed_after_the_commit_that_records_the_job_done(
+    ctx, archive, monkeypatch
+):
+    """Whoever sees a job done never sees its file still there (CI saw that race once: the
+    job was marked done in the restore's transaction, the file cleared after it)."""
+    seen = []
+    delete = restores._delete_stored
+
+    def spy(name):
+        row = RestoreJob.objects.values("status", "file").get()
+        seen.append((row["status"], row["file"], bool(name)))
+        delete(name)
+
+    monkeypatch.setattr(restores, "_delete_stored", spy)
+    restores.restore_start(restores.restore_upload(ctx=ctx, upload=_zip(archive), slug="b"))
+    assert seen == [(State.DONE, "", True)]
+
+
 def test_a_big_backup_goes_to_the_worker_and_the_page_polls(
     ctx, archive, admin, monkeypatch, django_capture_on_commit_callbacks
 ):
