@@ -209,6 +209,9 @@ TASKS = {
 # An import or run whose process cannot be checked directly (another machine) counts as
 # interrupted when its heartbeat is this many seconds old (truce/core/jobs.py).
 TRUCE_JOB_STALE_SECONDS = env_int("TRUCE_JOB_STALE_SECONDS", 60)
+# Uploaded files kept for a job that may still read them (an import checked but not committed,
+# an interrupted restore not retried) are removed after this many days without a change.
+TRUCE_UPLOAD_KEEP_DAYS = env_int("TRUCE_UPLOAD_KEEP_DAYS", 7)
 
 # Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

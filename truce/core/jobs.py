@@ -29,6 +29,12 @@ result (or imported rows) afterwards.
 
 The reaper runs when the worker starts and every ``REAP_EVERY`` seconds in it (``manage.py
 worker``), and whenever a page or the API shows a job that is not finished.
+
+Uploaded files a job keeps so that it can run again (an import checked but never committed, an
+interrupted restore nobody retried) would otherwise stay on disk for ever: ``purge_files``, run
+by the worker at start-up and every ``PURGE_EVERY`` seconds, removes them once their job has
+not changed for ``TRUCE_UPLOAD_KEEP_DAYS``, and files in a job's upload folder that no row names
+(a process killed between storing an upload and recording it).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +63,7 @@ logger = logging.getLogger("truce.jobs")
 BEAT_EVERY = 5.0  # seconds between heartbeats of a running job
 FROZEN = 10  # a live local process's claim without a heartbeat for this many stale periods
 REAP_EVERY = 30.0  # seconds between reaper passes in the worker
+PURGE_EVERY = 3600.0  # seconds between passes over kept uploads in the worker
 
 
 def stale_after() -> timedelta:
@@ -339,18 +347,91 @@ def reap_pass() -> int:
         return 0
 
 
-class Reaper(threading.Thread):
-    """The worker's periodic reaper: a pass every ``every`` seconds until stopped."""
+def keep_files_for() -> timedelta:
+    """How long a job's kept upload stays after the job's last change (at least a day)."""
+    return timedelta(days=max(getattr(settings, "TRUCE_UPLOAD_KEEP_DAYS", 7), 1))
 
-    def __init__(self, every: float = REAP_EVERY):
+
+def _file_fields(model: type[Tracked]) -> list[models.FileField]:
+    return [f for f in model._meta.get_fields() if isinstance(f, models.FileField)]
+
+
+def purge_files(*, now: datetime | None = None, keep: timedelta | None = None) -> int:
+    """Remove the uploads nothing will read any more; returns how many files went.
+
+    A job's file goes when the job is neither waiting nor running and has not changed for
+    ``keep``: the row forgets it first, conditionally on the job being exactly as observed (a
+    job started meanwhile keeps it), then the file is deleted. A file in a job model's upload
+    folder that no row names goes once it is older than ``keep``."""
+    now = now or timezone.now()
+    cutoff = now - (keep if keep is not None else keep_files_for())
+    removed = 0
+    for model in job_models():
+        states = model.job_states
+        for field in _file_fields(model):
+            kept = (
+                model._base_manager.exclude(status__in=[states.queued, *states.running])
+                .exclude(**{field.name: ""})
+                .filter(updated_at__lt=cutoff)
+                .values_list("pk", "status", "updated_at", field.name)
+            )
+            for pk, status, updated_at, name in kept:
+                observed = model._base_manager.filter(
+                    pk=pk, status=status, updated_at=updated_at, **{field.name: name}
+                )
+                if observed.update(**{field.name: ""}):
+                    field.storage.delete(name)
+                    removed += 1
+            removed += _purge_unnamed(model, field, cutoff)
+    return removed
+
+
+def _purge_unnamed(model: type[Tracked], field: models.FileField, cutoff: datetime) -> int:
+    folder = str(field.upload_to).strip("/")
+    storage = field.storage
+    if not isinstance(field.upload_to, str) or not folder or not storage.exists(folder):
+        return 0
+    _, files = storage.listdir(folder)
+    named = set(model._base_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
+    removed = 0
+    for file in files:
+        name = f"{folder}/{file}"
+        if name not in named and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed += 1
+    return removed
+
+
+def purge_pass() -> int:
+    """``purge_files`` for the worker: an error is logged, not raised."""
+    try:
+        removed = purge_files()
+    except (DatabaseError, OSError) as exc:
+        logger.warning("purge of kept uploads failed: %s", exc)
+        return 0
+    if removed:
+        logger.info("Removed %s kept uploads older than %s days", removed, keep_files_for().days)
+    return removed
+
+
+class Reaper(threading.Thread):
+    """The worker's periodic reaper: a pass every ``every`` seconds until stopped, and a pass
+    over kept uploads every ``purge_every`` seconds."""
+
+    def __init__(self, every: float = REAP_EVERY, purge_every: float = PURGE_EVERY):
         super().__init__(name="truce-reaper", daemon=True)
         self.every = every
+        self.purge_every = purge_every
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        purged = time.monotonic()
         try:
             while not self.stopped.wait(self.every):
                 reap_pass()
+                if time.monotonic() - purged >= self.purge_every:
+                    purge_pass()
+                    purged = time.monotonic()
         finally:
             connections.close_all()
 

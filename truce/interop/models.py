@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from truce.accounts.models import Workspace
-from truce.core.jobs import JobStates, Tracked
+from truce.core.jobs import JobStates, Tracked, keep_files_for
 from truce.core.models import TimeStamped
 
 
@@ -100,13 +100,28 @@ class ImportJob(Tracked, TimeStamped):
         return self.status == self.State.FAILED and not self.error_count and bool(self.file)
 
     @property
+    def upload_removed(self) -> bool:
+        """The kept file was removed (``truce.core.jobs.purge_files``): nothing can run again."""
+        return self.status != self.State.DONE and not self.file
+
+    @property
     def display_message(self) -> str:
         """The outcome in words, in the reader's language when the job was interrupted."""
+        if self.interrupted and self.upload_removed:
+            return gettext(
+                "The process running this import stopped before it finished; nothing was "
+                "imported. The uploaded file has since been removed: upload it again."
+            )
         if self.interrupted:
             return gettext(
                 "The process running this import stopped before it finished; nothing was "
                 "imported. Run it again."
             )
+        if self.upload_removed and not self.message:
+            return gettext(
+                "The uploaded file has been removed because this import was left unused for "
+                "%(days)s days: upload it again."
+            ) % {"days": keep_files_for().days}
         return self.message
 
     @property
@@ -169,6 +184,11 @@ class RestoreJob(Tracked, TimeStamped):
 
     @property
     def display_message(self) -> str:
+        if self.interrupted and not self.file:
+            return gettext(
+                "The process running this restore stopped before it finished; nothing was "
+                "restored. The uploaded backup has since been removed: upload it again."
+            )
         if self.interrupted:
             return gettext(
                 "The process running this restore stopped before it finished; nothing was "

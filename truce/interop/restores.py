@@ -131,6 +131,11 @@ def restore_run(*, job: RestoreJob, inline: bool = False) -> RestoreJob:
         return job
     done = [0]
     stored = job.file.name
+    if not stored or not default_storage.exists(stored):  # removed as unused meanwhile
+        job.status, job.finished_at, job.file = State.FAILED, timezone.now(), ""
+        job.message = _("The uploaded file is gone; upload it again.")
+        _own(job, "status", "finished_at", "message", "file")
+        return job
 
     def finished(workspace) -> None:
         faults.pause("restore.write")

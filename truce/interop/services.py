@@ -285,6 +285,11 @@ def import_run(
         except LostClaim:
             job.refresh_from_db()
             return job
+        except FileNotFoundError:  # removed as unused (jobs.purge_files) after the page was read
+            job.status, job.finished_at, job.file = State.FAILED, timezone.now(), ""
+            job.message = _("The uploaded file is gone; upload it again.")
+            _own(job, "status", "finished_at", "message", "file")
+            return job
         except Exception as exc:
             job.status, job.finished_at = State.FAILED, timezone.now()
             job.message = getattr(exc, "message", "") or _("The import stopped unexpectedly.")
