@@ -4,6 +4,8 @@ click); an operations member sees the product jargon marked instead."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -70,5 +72,27 @@ def test_glossary_list_searches_as_you_type(page, gmv):
     page.goto("/w/spark/glossary/")
     assert page.locator("#results tbody tr").count() == Term.objects.count()
     page.fill("#gl-q", "canary")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    assert "Canary release" in page.inner_text("#results")
+
+
+def test_searches_leave_no_page_copy_in_browser_storage_and_back_reloads(page, gmv):
+    """htmx keeps no history snapshots (`historyCacheSize` 0): nothing of a page outlives the
+    session in the tab's storage, and Back loads the earlier address from the server."""
+    sign_in(page, "alice")
+    page.goto("/w/spark/glossary/")
+    everything = Term.objects.count()
+    page.fill("#gl-q", "canary")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/w/spark/glossary/\?q=canary"))
+    stored = page.evaluate(
+        "() => [localStorage.length, Object.fromEntries(Object.entries(sessionStorage))]"
+    )
+    # htmx remembers only the address it is at, no copy of any page
+    assert stored == [0, {"htmx-current-path-for-history": "/w/spark/glossary/?q=canary&side="}]
+    page.go_back()
+    expect(page.locator("#results tbody tr")).to_have_count(everything)
+    assert page.input_value("#gl-q") == ""
+    page.go_forward()
     expect(page.locator("#results tbody tr")).to_have_count(1)
     assert "Canary release" in page.inner_text("#results")

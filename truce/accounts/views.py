@@ -33,7 +33,8 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Django flushes the server-side session; the browser is also told to drop its cache and
-    storage for this site (htmx keeps page snapshots in localStorage)."""
+    storage for this site (htmx keeps no page snapshots, `historyCacheSize` 0 in base.html, but
+    the cache may hold pages)."""
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
