@@ -361,7 +361,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"incident": {"()": "truce.core.incidents.IncidentFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["incident"]}},
     "root": {"handlers": ["console"], "level": env_str("TRUCE_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

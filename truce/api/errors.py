@@ -5,14 +5,20 @@ from __future__ import annotations
 import logging
 import math
 
+from django.core import signals
 from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
     RequestDataTooBig,
+    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -20,8 +26,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from truce.api import throttle
 from truce.api.parser import INT_LIMIT, BodyNotObject
 from truce.core.errors import PreconditionFailed, TruceError, validation_from_django
+from truce.core.incidents import incident_for
 
 log = logging.getLogger("truce.api")
+DJANGO_HANDLES = (PermissionDenied, SuspiciousOperation, BadRequest, MultiPartParserError)
+"""Exceptions Django itself turns into 4xx responses: left to it."""
 
 
 def envelope(api, request, status: int, code: str, message: str, fields=None, headers=None):
@@ -161,6 +170,31 @@ def install(api) -> None:
     @api.exception_handler(TooManyFilesSent)
     def on_too_many_files(request, exc):
         return envelope(api, request, 400, "too_many_files", _("The request has too many files."))
+
+    @api.exception_handler(Exception)
+    def on_server_error(request, exc):
+        # Anything else is a bug: the client gets JSON with an incident id (not Django's HTML
+        # page), the log gets the traceback under the same id, and the test client re-raises
+        # it as it does for pages (got_request_exception).
+        if isinstance(exc, DJANGO_HANDLES):
+            raise exc
+        incident = incident_for(request)
+        signals.got_request_exception.send(sender=None, request=request)
+        message = _(
+            "Something went wrong on our side; nothing was half-saved. Incident %(incident)s: "
+            "give this to your administrator."
+        ) % {"incident": incident}
+        response = envelope(api, request, 500, "server_error", message)
+        response["X-Truce-Incident"] = incident
+        log_response(
+            "%s: %s",
+            "Internal Server Error",
+            request.path,
+            response=response,
+            request=request,
+            exception=exc,
+        )  # fmt: skip  (marks the response logged: Django does not log it again)
+        return response
 
     @api.exception_handler(DataError)
     @api.exception_handler(OverflowError)

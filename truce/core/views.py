@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from truce.accounts.models import User
+from truce.core.incidents import incident_for
 
 
 @require_POST
@@ -74,7 +75,7 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    return render(request, "500.html", {"incident": incident_for(request)}, status=500)
 
 
 def csrf_failure(request, reason=""):

@@ -7,7 +7,9 @@ Each test names the ASVS requirement it proves; SECURITY.md points back here.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -17,15 +19,20 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
+from ninja import NinjaAPI
 
 from conftest import PASSWORD, client_for
+from truce import urls as truce_urls
 from truce.accounts import services
 from truce.accounts.models import ApiToken, AuditAction, AuditEvent, hash_secret
 from truce.accounts.signals import SEEN_AT, SIGNED_IN_AT
+from truce.api.errors import install as install_errors
+from truce.core.incidents import IncidentFilter
 
 ROOT = Path(__file__).resolve().parents[3]
 NEW = "x-new-pass-1"
@@ -336,8 +343,18 @@ def _boom(request):
     raise RuntimeError("db password is hunter2")
 
 
-urlpatterns = [path("boom/", _boom)]
+def _api_boom(request):
+    raise RuntimeError("db password is hunter2")
+
+
+_boom_api = NinjaAPI(urls_namespace="boom-api")
+install_errors(_boom_api)
+_boom_api.get("/boom")(_api_boom)
+_boom_api.get("/denied")(lambda request: (_ for _ in ()).throw(DjangoPermissionDenied()))
+
+urlpatterns = [path("boom/", _boom), path("api/", _boom_api.urls), *truce_urls.urlpatterns]
 handler500 = "truce.core.views.error_500"  # as in truce/urls.py
+handler403 = "truce.core.views.error_403"
 
 
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
@@ -346,6 +363,32 @@ def test_server_errors_show_a_plain_page(db):
     body = r.content.decode()
     assert r.status_code == 500 and "Server error" in body
     assert "hunter2" not in body and "Traceback" not in body and "RuntimeError" not in body
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_a_server_error_shows_an_incident_id_the_log_carries(db, caplog):
+    """V7.4.1: the page and the API give an id; the log line with the traceback carries it."""
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        page = client.get("/boom/").content.decode()
+        r = client.get("/api/boom")
+    incidents = re.findall(r"事件编号 ([0-9A-F]{8})", page)
+    assert len(incidents) == 1 and "hunter2" not in page
+    body = r.json()["error"]
+    assert r.status_code == 500 and body["code"] == "server_error" and "hunter2" not in str(body)
+    assert r["X-Truce-Incident"] in body["message"] and "管理员" in body["message"]
+    filtered = IncidentFilter()
+    lines = [(filtered.filter(rec), rec.getMessage(), rec.exc_info) for rec in caplog.records]
+    for incident in (incidents[0], r["X-Truce-Incident"]):
+        (line,) = [(m, e) for _, m, e in lines if f"[incident {incident}]" in m]
+        assert "Internal Server Error" in line[0] and "hunter2" in str(line[1][1])
+    assert incidents[0] != r["X-Truce-Incident"]
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_the_api_leaves_djangos_own_refusals_to_django(db):
+    r = Client(raise_request_exception=False).get("/api/denied")
+    assert r.status_code == 403
 
 
 def test_not_found_lists_no_url_patterns(db):
