@@ -385,6 +385,17 @@ def test_a_server_error_shows_an_incident_id_the_log_carries(db, caplog):
     assert incidents[0] != r["X-Truce-Incident"]
 
 
+def test_refused_access_is_logged_with_who_and_from_where(charlie, caplog):
+    """V7.1.3: an outsider's 404 on a workspace, a wrong bearer token's 401."""
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client_for(charlie).get("/w/spark/requirements/", REMOTE_ADDR="203.0.113.9")
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer tr_wrong", REMOTE_ADDR="203.0.113.7")
+    filtered = IncidentFilter()
+    lines = [rec.getMessage() for rec in caplog.records if filtered.filter(rec)]
+    assert "Not Found: /w/spark/requirements/ user=charlie ip=203.0.113.9" in lines
+    assert "Unauthorized: /api/v1/me user=- ip=203.0.113.7" in lines
+
+
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
 def test_the_api_leaves_djangos_own_refusals_to_django(db):
     r = Client(raise_request_exception=False).get("/api/denied")
