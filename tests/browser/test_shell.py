@@ -145,3 +145,28 @@ def test_pages_have_a_csp_and_no_console_errors(page, personas):
     # htmx must have loaded under the CSP, or the pages above silently lost their behaviour.
     assert page.evaluate("typeof window.htmx") == "object"
     assert page.problems == []
+
+
+@pytest.mark.browser
+def test_show_password_reveals_what_was_typed_and_signs_in_as_usual(page, alice):
+    """ASVS 2.1.12: the password can be shown; it is a password field again when sent."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", "not-the-password")
+    reveal = page.locator("button.reveal-password")
+    expect(reveal).to_have_text("Show password")
+    expect(reveal).to_have_attribute("aria-pressed", "false")
+    reveal.click()
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "text")
+    expect(reveal).to_have_text("Hide password")
+    expect(reveal).to_have_attribute("aria-pressed", "true")
+    reveal.click()
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "password")
+    reveal.click()
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
+    expect(page.locator(".form-errors[role=alert]")).to_be_visible()  # a wrong password
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "password")
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": page.url}])
+    page.goto("/accounts/login/")
+    expect(page.locator("button.reveal-password")).to_have_text("显示密码")

@@ -10,6 +10,38 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
+  // Show password (ASVS 2.1.12): a button after each password field shows what was typed;
+  // the field is a password field again before its form is sent.
+  function addRevealers(root) {
+    var show = document.body.getAttribute("data-show-password");
+    var hide = document.body.getAttribute("data-hide-password");
+    if (!show || !root.querySelectorAll) { return; }
+    root.querySelectorAll("input[type=password]:not([data-revealable])").forEach(function (input) {
+      input.setAttribute("data-revealable", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "reveal-password";
+      button.textContent = show;
+      button.setAttribute("aria-pressed", "false");
+      if (input.id) { button.setAttribute("aria-controls", input.id); }
+      button.addEventListener("click", function () {
+        var shown = input.type === "password";
+        input.type = shown ? "text" : "password";
+        button.textContent = shown ? hide : show;
+        button.setAttribute("aria-pressed", shown ? "true" : "false");
+        input.focus();
+      });
+      input.insertAdjacentElement("afterend", button);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { addRevealers(document); });
+  document.addEventListener("htmx:load", function (event) { addRevealers(event.target); });
+  document.addEventListener("submit", function (event) {
+    if (!event.target.querySelectorAll) { return; }
+    event.target.querySelectorAll("input[data-revealable]").forEach(function (input) {
+      input.type = "password";
+    });
+  }, true);
   // Escape closes open menus; a click outside closes them too.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
