@@ -318,6 +318,7 @@ ALLOWED: dict[str, str] = {
     f"DELETE {W}/invitations/{{invitation_id}}": "revokes a link; revoking twice is the same",
     "POST /api/v1/tokens": CREATES,
     "DELETE /api/v1/tokens/{token_id}": OWN,
+    "POST /api/v1/me/sign-out-elsewhere": OWN,
     f"POST {W}/requirements": CREATES,
     f"POST {W}/requirements-bulk-status": (
         "moves only the status, each requirement checked against its current status under a "

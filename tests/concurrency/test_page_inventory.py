@@ -511,6 +511,7 @@ ALLOWED: dict[str, str] = {
     "accounts:password_change": OWN,
     "accounts:profile": OWN,
     "accounts:security": OWN,
+    "accounts:sign_out_elsewhere": OWN,
     "accounts:tokens": OWN + " (creates a token)",
     "accounts:token_revoke": OWN,
     "accounts:workspaces": CREATES,

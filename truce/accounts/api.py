@@ -233,6 +233,14 @@ def audit_list(
     return _audit_page(workspace_audit(ctx.workspace, f), limit, offset)
 
 
+@router.post("/me/sign-out-elsewhere", response={204: None, **WRITE_ERRORS})
+def sign_out_elsewhere(request):
+    """End every browser session of the caller except the one making this call (a bearer
+    token's call has none: every session ends). API tokens are not affected."""
+    services.sign_out_elsewhere(user=request.user, request=request)
+    return Status(204, None)
+
+
 @router.get("/me/security-events", response={200: AuditPage, **COMMON_ERRORS})
 def security_list(
     request,

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from truce.core.errors import Conflict
@@ -40,9 +41,21 @@ class User(AbstractUser):
     last_workspace = models.ForeignKey(
         "Workspace", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    """Raised by "sign out of every other session": part of the hash each session keeps, so
+    every session made before no longer matches (truce.accounts.services.sign_out_elsewhere)."""
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django's hash of the password hash, with the epoch mixed in once it is raised (at 0
+        # it is Django's own value, so sessions made before this field existed stay valid).
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}|{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def name(self) -> str:
@@ -215,6 +228,7 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "auth.locked_out", _("Sign-in locked after repeated failures")
     SIGNED_OUT = "auth.signed_out", _("Signed out")
     SESSION_EXPIRED = "auth.session_expired", _("Session ended after inactivity or its maximum age")
+    SIGNED_OUT_ELSEWHERE = "auth.signed_out_elsewhere", _("Signed out of every other session")
     WORKSPACE_CREATED = "workspace.created", _("Workspace created")
     WORKSPACE_UPDATED = "workspace.updated", _("Workspace settings changed")
     MEMBER_CHANGED = "member.changed", _("Member role or side changed")
@@ -246,6 +260,7 @@ ACCOUNT_ACTIONS = (
     AuditAction.LOCKED_OUT,
     AuditAction.SIGNED_OUT,
     AuditAction.SESSION_EXPIRED,
+    AuditAction.SIGNED_OUT_ELSEWHERE,
     AuditAction.TOKEN_CREATED,
     AuditAction.TOKEN_REVOKED,
     AuditAction.PASSWORD_CHANGED,

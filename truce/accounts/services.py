@@ -7,9 +7,10 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -390,6 +391,19 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
             prefix=token.prefix,
         )
     return token
+
+
+def sign_out_elsewhere(*, user, request=None) -> None:
+    """End every session of ``user`` except the one ``request`` is served in (if it is the
+    user's): the session hash each one keeps includes ``session_epoch``, which goes up.
+    API tokens are not sessions; they are revoked one by one on the tokens page."""
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        user.refresh_from_db(fields=["session_epoch"])
+        audit(action=AuditAction.SIGNED_OUT_ELSEWHERE, actor=user, target=user)
+    session = getattr(request, "session", None)
+    if session is not None and getattr(request, "user", None) == user and session.session_key:
+        update_session_auth_hash(request, user)  # this session stays signed in
 
 
 def token_authenticate(raw: str):

@@ -23,6 +23,11 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/security/", views.security_log, name="security"),
+    path(
+        "accounts/security/sign-out-elsewhere/",
+        views.sign_out_elsewhere,
+        name="sign_out_elsewhere",
+    ),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("workspaces/", views.workspaces, name="workspaces"),

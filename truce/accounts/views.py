@@ -170,6 +170,15 @@ def token_revoke(request, token_id: int):
     return redirect("accounts:tokens")
 
 
+@login_required
+@require_POST
+def sign_out_elsewhere(request):
+    """End every other session of the signed-in person (another browser, a lost phone)."""
+    services.sign_out_elsewhere(user=request.user, request=request)
+    messages.success(request, _("You are signed out of every other session; this one stays."))
+    return redirect("accounts:security")
+
+
 # Workspaces ----------------------------------------------------------------------------------
 
 

@@ -3,11 +3,13 @@ table (see that file): the personal security log and the audit log API."""
 
 PAGES: dict = {
     "accounts:security": ("user", "get"),
+    "accounts:sign_out_elsewhere": ("user", "post"),
 }
 
 OPERATIONS: dict = {
     "GET /api/v1/workspaces/{slug}/audit-events": "admin",
     "GET /api/v1/me/security-events": "user",
+    "POST /api/v1/me/sign-out-elsewhere": "user",
 }
 
 
