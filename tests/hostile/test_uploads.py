@@ -162,6 +162,45 @@ def test_zip_bomb_disguised_as_a_workbook_is_refused_unread(admin, workspace, _m
     assert not ImportJob.objects.exists() and not _stored(_media)
 
 
+def _with_entities(part: str) -> bytes:
+    """A workbook whose ``part`` declares XML entities (the billion-laughs shape, kept small)
+    and uses one in place of a cell's text."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == part:
+                doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "lol">'
+                doctype += b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                data = doctype + data.replace("灰度发布".encode(), b"&b;")
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_workbook_declaring_xml_entities_is_refused(admin, workspace, _media, part):
+    """V5.5.2: openpyxl parses through defusedxml, which refuses entity declarations (without
+    it the entity above expands into the cell)."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    client = client_for(admin)
+    r = client.post(
+        reverse("interop:import_upload", args=[workspace.slug]),
+        {"kind": "requirements", "file": SimpleUploadedFile("lol.xlsx", _with_entities(part))},
+    )
+    assert r.status_code == 400 and "declares XML entities" in r.content.decode()
+    admin.language = "zh-hans"
+    admin.save(update_fields=["language"])
+    r = client.post(
+        f"/api/v1/workspaces/{workspace.slug}/imports",
+        {"kind": "requirements", "file": SimpleUploadedFile("lol.xlsx", _with_entities(part))},
+    )
+    assert r.status_code == 400 and "XML 实体" in r.json()["error"]["fields"]["file"][0]
+    assert not ImportJob.objects.exists() and not _stored(_media)
+
+
 def test_size_limit_comes_from_settings_and_is_translated(admin, workspace, settings, _media):
     settings.TRUCE_IMPORT_MAX_BYTES = 1024 * 1024
     big = b"title\n" + "灰度发布\n".encode() * 100_000  # 1.3 MB

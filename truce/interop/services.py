@@ -60,6 +60,10 @@ def _rejection(exc: tabular.Rejected) -> str:
         ),
         "macro": _("Workbooks with macros cannot be imported. Save it as a plain .xlsx workbook."),
         "encrypted": _("Password-protected workbooks cannot be read. Save it without a password."),
+        "xml_entities": _(
+            "This workbook declares XML entities, which can be used to attack a server, so it "
+            "is not read. Save it again from Excel or WPS and upload that copy."
+        ),
         "zip_bomb": _(
             "This file would unpack to %(size)s MB, far more than its size; it cannot be read."
         ),

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+
 XLSX_MAGIC = b"PK\x03\x04"
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx"}
@@ -219,8 +221,17 @@ def _workbook(path: Path):
     _check_xlsx(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for damaged files; all mean "unreadable"
-        raise Rejected("not_xlsx") from None
+    except Exception as exc:  # openpyxl raises many kinds for damaged files: "unreadable"
+        raise Rejected("xml_entities" if _defused(exc) else "not_xlsx") from None
+
+
+def _defused(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps it in a ValueError)."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _open_xlsx(path: Path) -> Table:
@@ -234,6 +245,10 @@ def _open_xlsx(path: Path) -> Table:
         while headers and not headers[-1]:
             headers.pop()
         estimate = max((sheet.max_row or 1) - 1, 0)
+    except Exception as exc:
+        if _defused(exc):
+            raise Rejected("xml_entities") from None
+        raise
     finally:
         book.close()
     return Table(path, "xlsx", headers, rows_estimate=estimate)
@@ -246,5 +261,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
         for number, values in enumerate(rows, start=2):
             if any(v is not None and str(v).strip() for v in values):
                 yield number, list(values)
+    except Exception as exc:
+        if _defused(exc):
+            raise Rejected("xml_entities") from None
+        raise
     finally:
         book.close()
