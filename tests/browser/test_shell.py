@@ -170,3 +170,20 @@ def test_show_password_reveals_what_was_typed_and_signs_in_as_usual(page, alice)
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": page.url}])
     page.goto("/accounts/login/")
     expect(page.locator("button.reveal-password")).to_have_text("显示密码")
+
+
+@pytest.mark.browser
+def test_password_strength_shows_as_the_new_password_is_typed(page, alice):
+    """ASVS 2.1.8: the meter follows the typing; a broken rule is named."""
+    sign_in(page, "alice")
+    page.goto("/accounts/password/")
+    requests = []
+    page.on("request", lambda r: requests.append(r) if "strength" in r.url else None)
+    page.fill("#id_old_password", "the-current-one")
+    page.locator("#id_new_password1").press_sequentially("abc", delay=20)
+    expect(page.locator("#password-strength .strength-label")).to_have_text("Not accepted")
+    expect(page.locator("#password-strength li").first).to_contain_text("too short")
+    page.fill("#id_new_password1", "correct horse battery staple")
+    expect(page.locator("#password-strength .strength-label")).to_have_text("Strong")
+    assert page.locator("#password-strength meter").get_attribute("value") == "4"
+    assert requests and all("the-current-one" not in (r.post_data or "") for r in requests)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from truce.accounts.models import ACCOUNT_ACTIONS, AuditAction, Role, Side
@@ -42,11 +43,31 @@ class InvitationForm(forms.Form):
     ttl_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=7)
 
 
+def with_strength_meter(field: forms.Field, *params: str) -> None:
+    """Show the new password's strength under ``field`` as it is typed (htmx posts only the
+    named ``params``, never the rest of the form, e.g. the current password)."""
+    field.widget.attrs.update(
+        {
+            "hx-post": reverse_lazy("accounts:password_strength"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#password-strength",
+            "hx-swap": "outerHTML",
+            "hx-sync": "this:replace",
+            "hx-params": ",".join(params),
+            "autocomplete": "new-password",
+        }
+    )
+
+
 class SignupForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_strength_meter(self.fields["password"], "password", "username", "email")
 
 
 class ProfileForm(forms.ModelForm):

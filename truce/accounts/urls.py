@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/strength/", views.password_strength, name="password_strength"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",

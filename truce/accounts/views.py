@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from truce.accounts import forms, reauth, selectors, services
 from truce.accounts.models import AuditAction, User
+from truce.accounts.strength import assess
 from truce.accounts.tasks import send_email
 from truce.core.access import access_invitation, access_membership, access_token
 from truce.core.concurrency import version_from_form
@@ -48,6 +49,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        forms.with_strength_meter(form.fields["new_password1"], "new_password1")
+        return form
 
     def form_valid(self, form):
         if reauth.is_locked(self.request.user):
@@ -102,11 +108,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        forms.with_strength_meter(form.fields["new_password1"], "new_password1")
+        return form
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.audit(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user)
         messages.success(self.request, _("Your password was set. You can sign in now."))
         return response
+
+
+@require_POST
+def password_strength(request):
+    """The strength of the new password being typed (htmx, from the password forms): the
+    fields are ``new_password1`` (Django's forms) or ``password`` (sign-up by invitation)."""
+    password = request.POST.get("new_password1") or request.POST.get("password") or ""
+    strength = assess(
+        password,
+        user=request.user,
+        username=request.POST.get("username", ""),
+        email=request.POST.get("email", ""),
+    )
+    return render(request, "accounts/password_strength.html", {"strength": strength})
 
 
 # Profile and tokens --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ table (see that file): the personal security log and the audit log API."""
 PAGES: dict = {
     "accounts:security": ("user", "get"),
     "accounts:sign_out_elsewhere": ("user", "post"),
+    "accounts:password_strength": ("public", "post"),
 }
 
 OPERATIONS: dict = {
