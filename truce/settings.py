@@ -249,6 +249,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AXES_FAILURE_LIMIT = env_int("TRUCE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRUCE_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins to one account from anywhere, within the cool-off, after which only the
+# addresses it signed in from before may try (truce.accounts.services.account_paused); 0: off.
+TRUCE_LOGIN_ACCOUNT_LIMIT = env_int("TRUCE_LOGIN_ACCOUNT_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False

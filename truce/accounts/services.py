@@ -393,6 +393,55 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
     return token
 
 
+KNOWN_ADDRESS_DAYS = 90
+
+
+def account_paused(username: str, request) -> bool:
+    """Whether signing in as ``username`` from this request's address is paused (ASVS 2.2.1):
+    the account had ``TRUCE_LOGIN_ACCOUNT_LIMIT`` failed sign-ins from anywhere within the
+    cool-off (since its last password change or reset, if later), and the address is not one
+    it signed in from in the last 90 days. django-axes limits each address per account; this
+    limits an attack spread over many addresses, without locking the owner out of their own
+    devices."""
+    limit = getattr(settings, "TRUCE_LOGIN_ACCOUNT_LIMIT", 0)
+    if limit <= 0 or not username:
+        return False
+    account = get_user_model().objects.filter(username=username[:150]).only("pk").first()
+    if account is None:
+        return False
+    now = timezone.now()
+    since = now - settings.AXES_COOLOFF_TIME
+    events = AuditEvent.objects.filter(actor=account)
+    renewed = (
+        events.filter(
+            action__in=[AuditAction.PASSWORD_CHANGED, AuditAction.PASSWORD_RESET],
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    failed = events.filter(
+        action__in=[AuditAction.SIGN_IN_FAILED, AuditAction.LOCKED_OUT],
+        created_at__gte=renewed or since,
+    )
+    if failed[:limit].count() < limit:
+        return False
+    address = client_ip(request)
+    known = address and events.filter(
+        action=AuditAction.SIGNED_IN,
+        ip_address=address,
+        created_at__gte=now - timedelta(days=KNOWN_ADDRESS_DAYS),
+    )
+    if known and known.exists():
+        return False
+    audit(
+        action=AuditAction.LOCKED_OUT, outcome=Outcome.FAILURE, actor=account,
+        target=username[:150], request=request, reason="account",
+    )  # fmt: skip
+    return True
+
+
 def sign_out_elsewhere(*, user, request=None) -> None:
     """End every session of ``user`` except the one ``request`` is served in (if it is the
     user's): the session hash each one keeps includes ``session_epoch``, which goes up.

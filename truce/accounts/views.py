@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -30,6 +31,12 @@ from truce.requirements.selectors import workspace_pulse
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if services.account_paused(request.POST.get("username", ""), request):
+            context = {"cooloff_timedelta": settings.AXES_COOLOFF_TIME, "account_wide": True}
+            return render(request, "accounts/locked.html", context, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
