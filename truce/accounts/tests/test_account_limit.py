@@ -22,9 +22,12 @@ def _failures(user, count: int, *, minutes_ago: int = 1) -> None:
     with mock.patch("django.utils.timezone.now", return_value=at):
         AuditEvent.objects.bulk_create(
             AuditEvent(
-                action=AuditAction.SIGN_IN_FAILED, outcome=Outcome.FAILURE, actor=user,
-                target=user.username, ip_address=f"198.51.100.{i % 250 + 1}",
-            )  # fmt: skip
+                action=AuditAction.SIGN_IN_FAILED,
+                outcome=Outcome.FAILURE,
+                actor=user,
+                target=user.username,
+                ip_address=f"198.51.100.{i % 250 + 1}",
+            )
             for i in range(count)
         )
 
