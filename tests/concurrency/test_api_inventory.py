@@ -319,6 +319,7 @@ ALLOWED: dict[str, str] = {
     "POST /api/v1/tokens": CREATES,
     "DELETE /api/v1/tokens/{token_id}": OWN,
     "POST /api/v1/me/sign-out-elsewhere": OWN,
+    "DELETE /api/v1/me/sessions/{session_id}": OWN,
     f"POST {W}/requirements": CREATES,
     f"POST {W}/requirements-bulk-status": (
         "moves only the status, each requirement checked against its current status under a "

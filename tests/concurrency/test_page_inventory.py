@@ -512,6 +512,7 @@ ALLOWED: dict[str, str] = {
     "accounts:profile": OWN,
     "accounts:security": OWN,
     "accounts:sign_out_elsewhere": OWN,
+    "accounts:session_revoke": OWN,
     "accounts:password_strength": "scores the password typed; writes nothing",
     "accounts:tokens": OWN + " (creates a token)",
     "accounts:token_revoke": OWN,

@@ -38,6 +38,7 @@ NOT_USER_TEXT: dict[str, str] = {
     "accounts.Invitation.token_hash": "a hash",
     "accounts.ApiToken.prefix": "generated",
     "accounts.ApiToken.token_hash": "a hash",
+    "accounts.BrowserSession.session_key": "a session key made by Django",
     "requirements.Requirement.description_html": "derived: sanitised Markdown",
     "requirements.Requirement.top_segment": "derived: A, B or C",
     "requirements.Requirement.search_text": "derived: search tokens, never shown",
@@ -288,9 +289,10 @@ def rederive() -> None:
 def _extra_rows(users, tmp_dir) -> str:
     """Rows the demo does not make, so that their text fields carry payloads too; returns
     the secret of the invitation made."""
+    from django.contrib.sessions.backends.db import SessionStore
     from django.test import override_settings
 
-    from truce.accounts.models import AuditAction
+    from truce.accounts.models import AuditAction, BrowserSession
     from truce.accounts.services import audit, invitation_create, token_create
     from truce.core.access import access_workspace
     from truce.interop import services as interop
@@ -301,6 +303,10 @@ def _extra_rows(users, tmp_dir) -> str:
 
     admin = access_workspace(users["admin"], "spark")
     token_create(user=users["admin"], name="ci")
+    # a live session of the admin's elsewhere: its user agent is shown on the security page
+    store = SessionStore()
+    store.create()
+    BrowserSession.objects.create(user=users["admin"], session_key=store.session_key)
     _, token = invitation_create(ctx=admin, role="product", side="product", email="n@example.com")
     audit(action=AuditAction.values[0], actor=users["admin"], workspace=admin.workspace, target="x")
     first = Requirement.objects.filter(workspace=admin.workspace).first()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
-from truce.accounts import reauth, services
+from truce.accounts import reauth, services, sessions
 from truce.accounts.models import AuditAction, Membership
 from truce.accounts.schemas import (
     AuditPage,
@@ -21,6 +21,7 @@ from truce.accounts.schemas import (
     MemberOut,
     MemberUpdate,
     MeUpdate,
+    SessionOut,
     TokenCreate,
     TokenCreated,
     TokenOut,
@@ -238,6 +239,33 @@ def sign_out_elsewhere(request):
     """End every browser session of the caller except the one making this call (a bearer
     token's call has none: every session ends). API tokens are not affected."""
     services.sign_out_elsewhere(user=request.user, request=request)
+    return Status(204, None)
+
+
+@router.get("/me/sessions", response={200: list[SessionOut], **COMMON_ERRORS})
+def session_list(request):
+    """Where you are signed in: your live browser sessions, most recently active first.
+    API tokens are listed under /tokens."""
+    current = sessions.current_id(request)
+    return [
+        {
+            "id": row.pk,
+            "device": row.device,
+            "user_agent": row.user_agent,
+            "ip_address": row.ip_address,
+            "signed_in_at": row.created_at,
+            "last_seen_at": row.last_seen_at,
+            "current": row.pk == current,
+        }
+        for row in sessions.live_sessions(request.user)
+    ]
+
+
+@router.delete("/me/sessions/{session_id}", response={204: None, **WRITE_ERRORS})
+def session_revoke(request, session_id: int):
+    """Sign that browser out (409 for the session making the call: sign out instead)."""
+    row = sessions.access_session(request.user, session_id)
+    sessions.session_end(user=request.user, row=row, request=request)
     return Status(204, None)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from truce.accounts import client
+from truce.accounts import client, sessions
 from truce.accounts.signals import SEEN_AT, SIGNED_IN_AT
 
 # The last-seen time is written at most this often, so most requests save no session.
@@ -66,7 +66,9 @@ class SessionPolicyMiddleware:
                 session[SIGNED_IN_AT] = session[SEEN_AT] = now
             elif now - session[SEEN_AT] >= TOUCH_EVERY:
                 session[SEEN_AT] = now
+                sessions.touch(request, timezone.now())
         response = self.get_response(request)
+        sessions.follow_key(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)

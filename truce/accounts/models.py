@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from truce.accounts.devices import device_label
 from truce.core.errors import Conflict
 from truce.core.models import TimeStamped, Versioned
 
@@ -222,6 +223,34 @@ class ApiToken(TimeStamped):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+class BrowserSession(models.Model):
+    """A signed-in browser session, so its owner can see where they are signed in and end any
+    one of them (ASVS 3.3.4). ``session_key`` is the key of the server-side session (kept in
+    step when Django changes it); ending the session deletes that session and this row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last active"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        indexes = [models.Index(fields=["user", "last_seen_at"], name="browser_session_user_idx")]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def device(self) -> str:
+        return device_label(self.user_agent)
+
+
 class AuditAction(models.TextChoices):
     SIGNED_IN = "auth.signed_in", _("Signed in")
     SIGN_IN_FAILED = "auth.sign_in_failed", _("Sign-in failed")
@@ -229,6 +258,7 @@ class AuditAction(models.TextChoices):
     SIGNED_OUT = "auth.signed_out", _("Signed out")
     SESSION_EXPIRED = "auth.session_expired", _("Session ended after inactivity or its maximum age")
     SIGNED_OUT_ELSEWHERE = "auth.signed_out_elsewhere", _("Signed out of every other session")
+    SESSION_ENDED = "auth.session_ended", _("Signed out of another session")
     WORKSPACE_CREATED = "workspace.created", _("Workspace created")
     WORKSPACE_UPDATED = "workspace.updated", _("Workspace settings changed")
     MEMBER_CHANGED = "member.changed", _("Member role or side changed")
@@ -261,6 +291,7 @@ ACCOUNT_ACTIONS = (
     AuditAction.SIGNED_OUT,
     AuditAction.SESSION_EXPIRED,
     AuditAction.SIGNED_OUT_ELSEWHERE,
+    AuditAction.SESSION_ENDED,
     AuditAction.TOKEN_CREATED,
     AuditAction.TOKEN_REVOKED,
     AuditAction.PASSWORD_CHANGED,

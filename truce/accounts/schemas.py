@@ -96,6 +96,16 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
+class SessionOut(Schema):
+    id: int
+    device: str = Field(..., description='What the browser is, e.g. "Chrome on Windows".')
+    user_agent: str
+    ip_address: str | None
+    signed_in_at: datetime
+    last_seen_at: datetime = Field(..., description="Updated at most once a minute.")
+    current: bool = Field(..., description="The session making this call.")
+
+
 class TokenCreate(Schema):
     name: str = Field(..., min_length=1, max_length=80)
     expires_in_days: int | None = Field(None, ge=1, le=3650)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from truce.accounts import sessions
 from truce.accounts.client import client_ip, client_user_agent, current_request
 from truce.accounts.models import (
     ApiToken,
@@ -453,6 +454,7 @@ def sign_out_elsewhere(*, user, request=None) -> None:
     session = getattr(request, "session", None)
     if session is not None and getattr(request, "user", None) == user and session.session_key:
         update_session_auth_hash(request, user)  # this session stays signed in
+    sessions.end_others(user=user, request=request)
 
 
 def token_authenticate(raw: str):

@@ -20,16 +20,20 @@ SEEN_AT = "truce_seen_at"  # session key: the last request of this session (epoc
 
 def _signed_in(sender, request, user, **kwargs):
     from truce.accounts.services import audit
+    from truce.accounts.sessions import record_sign_in
 
     if request is not None and hasattr(request, "session"):
         now = int(timezone.now().timestamp())
         request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = now
+        record_sign_in(request, user)
     audit(action=AuditAction.SIGNED_IN, actor=user, target=user, request=request)
 
 
 def _signed_out(sender, request, user, **kwargs):
     from truce.accounts.services import audit
+    from truce.accounts.sessions import forget
 
+    forget(request)
     if user is not None and user.is_authenticated:
         reason = getattr(request, "truce_session_expired", "")
         action = AuditAction.SESSION_EXPIRED if reason else AuditAction.SIGNED_OUT

@@ -29,6 +29,11 @@ urlpatterns = [
         views.sign_out_elsewhere,
         name="sign_out_elsewhere",
     ),
+    path(
+        "accounts/security/sessions/<int:session_id>/revoke/",
+        views.session_revoke,
+        name="session_revoke",
+    ),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("workspaces/", views.workspaces, name="workspaces"),

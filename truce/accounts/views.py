@@ -15,7 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from truce.accounts import forms, reauth, selectors, services
+from truce.accounts import forms, reauth, selectors, services, sessions
 from truce.accounts.models import AuditAction, User
 from truce.accounts.strength import assess
 from truce.accounts.tasks import send_email
@@ -68,6 +68,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             return self.form_invalid(form)
         response = super().form_valid(form)
         reauth.record_success(self.request, self.request.user)
+        sessions.end_others(user=self.request.user, request=self.request)
         services.audit(
             action=AuditAction.PASSWORD_CHANGED, actor=self.request.user, target=self.request.user
         )
@@ -122,6 +123,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        sessions.end_others(user=form.user, request=self.request)
         services.audit(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user)
         messages.success(self.request, _("Your password was set. You can sign in now."))
         return response
@@ -208,6 +210,24 @@ def sign_out_elsewhere(request):
     """End every other session of the signed-in person (another browser, a lost phone)."""
     services.sign_out_elsewhere(user=request.user, request=request)
     messages.success(request, _("You are signed out of every other session; this one stays."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def session_revoke(request, session_id: int):
+    """Sign another browser out (one of the person's own live sessions)."""
+    try:
+        row = sessions.access_session(request.user, session_id)
+    except NotFound:
+        raise Http404() from None
+    try:
+        sessions.session_end(user=request.user, row=row, request=request)
+    except TruceError as exc:
+        messages.error(request, exc.message)
+    else:
+        message = _("The session on %(device)s was signed out.") % {"device": row.device}
+        messages.success(request, message)
     return redirect("accounts:security")
 
 
@@ -302,7 +322,11 @@ def security_log(request):
     """Everyone's own account events: sign-ins (failed ones too), passwords, tokens, email."""
     form = forms.AuditFilterForm(request.GET or None, account=True)
     qs = selectors.account_audit(request.user, form.to_filter())
-    return _audit_page(request, qs, form, {"account": True})
+    context = {"account": True}
+    if not request.htmx:  # a filter or page change (htmx) redraws only the log
+        context["sessions"] = sessions.live_sessions(request.user)
+        context["current_session"] = sessions.current_id(request)
+    return _audit_page(request, qs, form, context)
 
 
 # Members and invitations ---------------------------------------------------------------------

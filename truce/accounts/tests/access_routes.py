@@ -4,6 +4,7 @@ table (see that file): the personal security log and the audit log API."""
 PAGES: dict = {
     "accounts:security": ("user", "get"),
     "accounts:sign_out_elsewhere": ("user", "post"),
+    "accounts:session_revoke": ("user", "post"),
     "accounts:password_strength": ("public", "post"),
 }
 
@@ -11,11 +12,24 @@ OPERATIONS: dict = {
     "GET /api/v1/workspaces/{slug}/audit-events": "admin",
     "GET /api/v1/me/security-events": "user",
     "POST /api/v1/me/sign-out-elsewhere": "user",
+    "GET /api/v1/me/sessions": "user",
+    "DELETE /api/v1/me/sessions/{session_id}": "user",
 }
 
 
 def world(ctx, base: dict) -> dict:
-    return {}
+    """A live session of alice's (charlie, an outsider, must get 404 for it)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from truce.accounts.models import BrowserSession, User
+    from truce.accounts.sessions import access_session
+
+    store = SessionStore()
+    store.create()
+    alice = User.objects.get(username="alice")
+    row = BrowserSession.objects.create(user=alice, session_key=store.session_key)
+    assert access_session(alice, row.pk) == row  # live: only ownership can refuse it
+    return {"session_id": row.pk}
 
 
 def valid_body(op: str) -> dict | None:
