@@ -320,6 +320,7 @@ ALLOWED: dict[str, str] = {
     "DELETE /api/v1/tokens/{token_id}": OWN,
     "POST /api/v1/me/sign-out-elsewhere": OWN,
     "DELETE /api/v1/me/sessions/{session_id}": OWN,
+    "POST /api/v1/me/two-factor/off": OWN,
     f"POST {W}/requirements": CREATES,
     f"POST {W}/requirements-bulk-status": (
         "moves only the status, each requirement checked against its current status under a "

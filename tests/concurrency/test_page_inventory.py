@@ -510,6 +510,8 @@ ALLOWED: dict[str, str] = {
     "accounts:logout": OWN,
     "accounts:password_change": OWN,
     "accounts:profile": OWN,
+    "accounts:login_code": OWN + " (signs in after the password step)",
+    "accounts:two_factor": OWN + " (turns on under a conditional update: once only)",
     "accounts:security": OWN,
     "accounts:sign_out_elsewhere": OWN,
     "accounts:session_revoke": OWN,

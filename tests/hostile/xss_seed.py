@@ -39,6 +39,8 @@ NOT_USER_TEXT: dict[str, str] = {
     "accounts.ApiToken.prefix": "generated",
     "accounts.ApiToken.token_hash": "a hash",
     "accounts.BrowserSession.session_key": "a session key made by Django",
+    "accounts.User.totp_secret": "a generated base32 key",
+    "accounts.RecoveryCode.code_hash": "a hash",
     "requirements.Requirement.description_html": "derived: sanitised Markdown",
     "requirements.Requirement.top_segment": "derived: A, B or C",
     "requirements.Requirement.search_text": "derived: search tokens, never shown",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
-from truce.accounts import reauth, services, sessions
+from truce.accounts import reauth, services, sessions, twofactor
 from truce.accounts.models import AuditAction, Membership
 from truce.accounts.schemas import (
     AuditPage,
@@ -25,6 +25,8 @@ from truce.accounts.schemas import (
     TokenCreate,
     TokenCreated,
     TokenOut,
+    TwoFactorOff,
+    TwoFactorOut,
     UserOut,
     WorkspaceCreate,
     WorkspaceOut,
@@ -239,6 +241,26 @@ def sign_out_elsewhere(request):
     """End every browser session of the caller except the one making this call (a bearer
     token's call has none: every session ends). API tokens are not affected."""
     services.sign_out_elsewhere(user=request.user, request=request)
+    return Status(204, None)
+
+
+@router.get("/me/two-factor", response={200: TwoFactorOut, **COMMON_ERRORS})
+def two_factor_status(request):
+    """Whether two-step sign-in is on. Turning it on needs the QR code: use the page
+    /accounts/two-step/."""
+    user = request.user
+    return {
+        "enabled": user.two_factor,
+        "enabled_at": user.totp_enabled_at,
+        "recovery_codes_left": twofactor.recovery_codes_left(user) if user.two_factor else 0,
+    }
+
+
+@router.post("/me/two-factor/off", response={204: None, **WRITE_ERRORS})
+def two_factor_off(request, payload: TwoFactorOff):
+    """Turn two-step sign-in off (needs the password and a code from the app or a recovery
+    code, even with a bearer token)."""
+    twofactor.disable(request=request, user=request.user, **payload.dict())
     return Status(204, None)
 
 

@@ -109,6 +109,46 @@ class TokenForm(forms.Form):
             del self.fields["current_password"]
 
 
+def _code_field(help_text=None) -> forms.CharField:
+    return forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class SignInCodeForm(forms.Form):
+    code = _code_field(
+        _("The 6 digits your authenticator app shows, or one of your recovery codes.")
+    )
+
+
+class TwoFactorEnableForm(forms.Form):
+    code = _code_field(_("The 6 digits the app shows after adding the key."))
+    password = _password_field()
+
+
+class TwoFactorDisableForm(forms.Form):
+    code = _code_field(_("A code from your app, or a recovery code."))
+    password = _password_field()
+
+
+class RecoveryCodesForm(forms.Form):
+    code = _code_field(_("A code from your app, or a recovery code."))
+
+
 class AuditFilterForm(forms.Form):
     """Filters of an audit log page; an invalid one is shown with its error and not applied."""
 

@@ -45,9 +45,18 @@ class User(AbstractUser):
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     """Raised by "sign out of every other session": part of the hash each session keeps, so
     every session made before no longer matches (truce.accounts.services.sign_out_elsewhere)."""
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    """The authenticator app's key while two-step sign-in is on (truce/accounts/twofactor.py)."""
+    totp_enabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
+    """The 30-second step of the last code accepted: a code is never accepted twice."""
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Django's hash of the password hash, with the epoch mixed in once it is raised (at 0
@@ -251,6 +260,24 @@ class BrowserSession(models.Model):
         return device_label(self.user_agent)
 
 
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the authenticator app. Only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"
+
+
 class AuditAction(models.TextChoices):
     SIGNED_IN = "auth.signed_in", _("Signed in")
     SIGN_IN_FAILED = "auth.sign_in_failed", _("Sign-in failed")
@@ -259,6 +286,10 @@ class AuditAction(models.TextChoices):
     SESSION_EXPIRED = "auth.session_expired", _("Session ended after inactivity or its maximum age")
     SIGNED_OUT_ELSEWHERE = "auth.signed_out_elsewhere", _("Signed out of every other session")
     SESSION_ENDED = "auth.session_ended", _("Signed out of another session")
+    TWO_FACTOR_ENABLED = "auth.two_factor_enabled", _("Two-step sign-in turned on")
+    TWO_FACTOR_DISABLED = "auth.two_factor_disabled", _("Two-step sign-in turned off")
+    RECOVERY_CODES_CREATED = "auth.recovery_codes_created", _("New recovery codes made")
+    RECOVERY_CODE_USED = "auth.recovery_code_used", _("Signed in with a recovery code")
     WORKSPACE_CREATED = "workspace.created", _("Workspace created")
     WORKSPACE_UPDATED = "workspace.updated", _("Workspace settings changed")
     MEMBER_CHANGED = "member.changed", _("Member role or side changed")
@@ -292,6 +323,10 @@ ACCOUNT_ACTIONS = (
     AuditAction.SESSION_EXPIRED,
     AuditAction.SIGNED_OUT_ELSEWHERE,
     AuditAction.SESSION_ENDED,
+    AuditAction.TWO_FACTOR_ENABLED,
+    AuditAction.TWO_FACTOR_DISABLED,
+    AuditAction.RECOVERY_CODES_CREATED,
+    AuditAction.RECOVERY_CODE_USED,
     AuditAction.TOKEN_CREATED,
     AuditAction.TOKEN_REVOKED,
     AuditAction.PASSWORD_CHANGED,

@@ -16,6 +16,18 @@ class UserOut(Schema):
     display_name: str
     email: str
     language: str
+    two_factor: bool = Field(..., description="Two-step sign-in is on.")
+
+
+class TwoFactorOut(Schema):
+    enabled: bool
+    enabled_at: datetime | None
+    recovery_codes_left: int
+
+
+class TwoFactorOff(Schema):
+    password: str = Field(..., max_length=1024, description="Your current password.")
+    code: str = Field(..., max_length=20, description="A code from your app, or a recovery code.")
 
 
 class MeUpdate(Schema):

@@ -51,6 +51,8 @@ def send_security_notice(*, user_id: int, action: str, to: str = "") -> None:
             AuditAction.PASSWORD_RESET: _("Your password was reset with a link sent by email."),
             AuditAction.EMAIL_CHANGED: _("The email address of your account was changed."),
             AuditAction.TOKEN_CREATED: _("A new API token was created for your account."),
+            AuditAction.TWO_FACTOR_ENABLED: _("Two-step sign-in was turned on for your account."),
+            AuditAction.TWO_FACTOR_DISABLED: _("Two-step sign-in was turned off for your account."),
         }[action]
         subject = _("Truce: a change to your account")
         body = _(

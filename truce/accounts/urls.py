@@ -7,7 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", views.login_code, name="login_code"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-step/", views.two_factor, name="two_factor"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/strength/", views.password_strength, name="password_strength"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

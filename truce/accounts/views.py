@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
@@ -12,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from truce.accounts import forms, reauth, selectors, services, sessions
+from truce.accounts import forms, reauth, selectors, services, sessions, twofactor
 from truce.accounts.models import AuditAction, User
 from truce.accounts.strength import assess
 from truce.accounts.tasks import send_email
@@ -37,6 +40,46 @@ class LoginView(auth_views.LoginView):
             context = {"cooloff_timedelta": settings.AXES_COOLOFF_TIME, "account_wide": True}
             return render(request, "accounts/locked.html", context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if user.two_factor:  # the password was right: now the code
+            twofactor.remember_password_step(self.request, user, self.get_success_url())
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
+
+
+def login_code(request):
+    """The second step of signing in, for accounts with two-step sign-in: a code from the
+    authenticator app, or a recovery code."""
+    user = twofactor.pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    form = forms.SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind = twofactor.confirm_code(user, form.cleaned_data["code"])
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            backend, next_url = twofactor.forget_password_step(request)
+            login(request, user, backend=backend)
+            if kind == "recovery":
+                left = twofactor.recovery_codes_left(user)
+                services.audit(action=AuditAction.RECOVERY_CODE_USED, actor=user, target=user)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a recovery code; %(n)s is left. Make new ones on "
+                        "the two-step sign-in page if you lost your phone.",
+                        "You signed in with a recovery code; %(n)s are left. Make new ones on "
+                        "the two-step sign-in page if you lost your phone.",
+                        left,
+                    )
+                    % {"n": left},
+                )
+            return redirect(next_url)
+    return render(request, "accounts/login_code.html", {"form": form})
 
 
 class LogoutView(auth_views.LogoutView):
@@ -202,6 +245,51 @@ def token_revoke(request, token_id: int):
     services.token_revoke(user=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@login_required
+def two_factor(request):
+    """Turn two-step sign-in on (scan the QR code, confirm with the password and a code) or
+    off, and make new recovery codes; new codes are shown once, on the answer to the post."""
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    new_codes = None
+    enable_form = forms.TwoFactorEnableForm(request.POST if action == "enable" else None)
+    disable_form = forms.TwoFactorDisableForm(
+        request.POST if action == "disable" else None, prefix="off"
+    )
+    codes_form = forms.RecoveryCodesForm(request.POST if action == "codes" else None, prefix="new")
+    chosen = {"enable": enable_form, "disable": disable_form, "codes": codes_form}.get(action)
+    if chosen is not None and chosen.is_valid():
+        data = chosen.cleaned_data
+        try:
+            if action == "enable":
+                new_codes = twofactor.enable(request=request, user=user, **data)
+                messages.success(request, _("Two-step sign-in is on."))
+            elif action == "disable":
+                twofactor.disable(request=request, user=user, **data)
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("accounts:two_factor")
+            else:
+                new_codes = twofactor.regenerate_codes(request=request, user=user, **data)
+                messages.success(
+                    request, _("New recovery codes were made; the old ones no longer work.")
+                )
+        except TruceError as exc:
+            add_form_errors(chosen, exc)
+    context = {
+        "enable_form": enable_form,
+        "disable_form": disable_form,
+        "codes_form": codes_form,
+        "new_codes": new_codes,
+    }
+    if user.two_factor:
+        context["codes_left"] = twofactor.recovery_codes_left(user)
+    else:
+        setup = twofactor.setup_for(request, user)
+        qr = segno.make(setup.uri, error="m").svg_inline(scale=4, title=_("QR code of the key"))
+        context.update({"setup": setup, "qr": mark_safe(qr)})
+    return render(request, "accounts/two_factor.html", context)
 
 
 @login_required

@@ -5,6 +5,8 @@ PAGES: dict = {
     "accounts:security": ("user", "get"),
     "accounts:sign_out_elsewhere": ("user", "post"),
     "accounts:session_revoke": ("user", "post"),
+    "accounts:login_code": ("public", "get"),
+    "accounts:two_factor": ("user", "get"),
     "accounts:password_strength": ("public", "post"),
 }
 
@@ -14,6 +16,8 @@ OPERATIONS: dict = {
     "POST /api/v1/me/sign-out-elsewhere": "user",
     "GET /api/v1/me/sessions": "user",
     "DELETE /api/v1/me/sessions/{session_id}": "user",
+    "GET /api/v1/me/two-factor": "user",
+    "POST /api/v1/me/two-factor/off": "user",
 }
 
 
@@ -33,4 +37,6 @@ def world(ctx, base: dict) -> dict:
 
 
 def valid_body(op: str) -> dict | None:
+    if op == "POST /api/v1/me/two-factor/off":
+        return {"password": "x", "code": "123456"}
     return None
