@@ -61,6 +61,7 @@ def _workspace_out(membership: Membership) -> dict:
         "version": ws.version,
         "role": membership.role,
         "side": membership.side,
+        "admins_need_two_factor": ws.admins_need_two_factor,
     }
 
 

@@ -16,6 +16,17 @@ class WorkspaceForm(forms.Form):
     )
 
 
+class WorkspaceSettingsForm(WorkspaceForm):
+    admins_need_two_factor = forms.BooleanField(
+        label=_("Admins must use two-step sign-in"),
+        required=False,
+        help_text=_(
+            "An admin without two-step sign-in keeps working as a member, but cannot manage "
+            "the workspace until they turn it on."
+        ),
+    )
+
+
 class WorkspaceCreateForm(WorkspaceForm):
     slug = forms.SlugField(
         label=_("Short name (in URLs)"),

@@ -85,6 +85,14 @@ class Workspace(Versioned):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
+    admins_need_two_factor = models.BooleanField(
+        _("admins must use two-step sign-in"),
+        default=False,
+        help_text=_(
+            "An admin without two-step sign-in keeps working as a member, but cannot manage "
+            "the workspace until they turn it on."
+        ),
+    )
 
     objects = WorkspaceQuerySet.as_manager()
 

@@ -50,6 +50,7 @@ class WorkspaceOut(Schema):
     version: int
     role: str
     side: str
+    admins_need_two_factor: bool
 
 
 class WorkspaceCreate(Schema):
@@ -62,6 +63,11 @@ class WorkspaceCreate(Schema):
 class WorkspaceUpdate(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     description: str = Field("", max_length=5000)
+    admins_need_two_factor: bool | None = Field(
+        None,
+        description="Admins must use two-step sign-in to manage the workspace; turning it on "
+        "needs your own two-step sign-in. Omitted or null keeps the setting.",
+    )
 
 
 class MemberOut(Schema):

@@ -141,20 +141,41 @@ def workspace_create(
 
 @transaction.atomic
 def workspace_update(
-    *, ctx: WorkspaceAccess, expected_version: int | None, name: str, description: str
+    *,
+    ctx: WorkspaceAccess,
+    expected_version: int | None,
+    name: str,
+    description: str,
+    admins_need_two_factor: bool | None = None,
 ) -> Workspace:
+    """``admins_need_two_factor`` None keeps the setting. Turning it on needs two-step
+    sign-in of the admin doing it, so no workspace locks out the admin who set it."""
     workspace = ctx.workspace
     workspace.name, workspace.description = name.strip(), description
+    fields = ["name", "description"]
+    changed = {}
+    if admins_need_two_factor is not None:
+        if admins_need_two_factor and not workspace.admins_need_two_factor and not ctx.two_factor:
+            raise ValidationFailed(
+                fields={
+                    "admins_need_two_factor": [
+                        _("Turn on two-step sign-in for yourself first (Profile).")
+                    ]
+                }
+            )
+        if admins_need_two_factor != workspace.admins_need_two_factor:
+            changed["admins_need_two_factor"] = admins_need_two_factor
+        workspace.admins_need_two_factor = admins_need_two_factor
+        fields.append("admins_need_two_factor")
     _clean(workspace)
-    workspace.save_versioned(
-        expected_version=expected_version, update_fields=["name", "description"]
-    )
+    workspace.save_versioned(expected_version=expected_version, update_fields=fields)
     audit(
         action=AuditAction.WORKSPACE_UPDATED,
         actor=ctx.membership.user,
         workspace=workspace,
         target=workspace,
         name=workspace.name,
+        **changed,
     )
     return workspace
 

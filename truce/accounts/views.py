@@ -367,8 +367,13 @@ def overview(request, ctx):
 @workspace_view(admin=True)
 def workspace_settings(request, ctx):
     ws = ctx.workspace
-    form = forms.WorkspaceForm(
-        request.POST or None, initial={"name": ws.name, "description": ws.description}
+    form = forms.WorkspaceSettingsForm(
+        request.POST or None,
+        initial={
+            "name": ws.name,
+            "description": ws.description,
+            "admins_need_two_factor": ws.admins_need_two_factor,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

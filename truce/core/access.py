@@ -21,6 +21,8 @@ class WorkspaceAccess:
 
     workspace: Workspace
     membership: Membership
+    two_factor: bool = True
+    """The person uses two-step sign-in (False only when known not to: a web or API request)."""
 
     @property
     def can_write(self) -> bool:
@@ -28,7 +30,17 @@ class WorkspaceAccess:
 
     @property
     def is_admin(self) -> bool:
-        return self.membership.is_admin
+        """An admin, who may act as one: in a workspace that asks its admins to use two-step
+        sign-in, only once they do."""
+        return self.membership.is_admin and not self.admin_needs_two_factor
+
+    @property
+    def admin_needs_two_factor(self) -> bool:
+        return (
+            self.membership.is_admin
+            and self.workspace.admins_need_two_factor
+            and not self.two_factor
+        )
 
     @property
     def role(self) -> str:
@@ -46,11 +58,23 @@ def access_workspace(user, slug: str, *, write: bool = False, admin: bool = Fals
     )
     if membership is None:
         raise NotFound()
-    if admin and not membership.is_admin:
+    ctx = WorkspaceAccess(
+        workspace=membership.workspace,
+        membership=membership,
+        two_factor=bool(getattr(user, "two_factor", False)),
+    )
+    if admin and ctx.admin_needs_two_factor:
+        raise PermissionDenied(
+            _(
+                "This workspace asks its admins to use two-step sign-in. Turn it on first "
+                "(Profile → Two-step sign-in)."
+            )
+        )
+    if admin and not ctx.is_admin:
         raise PermissionDenied(_("Only workspace admins can do this."))
     if write and not membership.can_write:
         raise PermissionDenied(_("Viewers can read but not change anything."))
-    return WorkspaceAccess(workspace=membership.workspace, membership=membership)
+    return ctx
 
 
 def access_membership(ctx: WorkspaceAccess, membership_id: int, *, admin: bool = False):
