@@ -219,10 +219,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# With TRUCE_PASSWORD_PEPPER set, passwords are keyed with it before Argon2id (ASVS 2.4.5,
+# truce/accounts/hashers.py) and older hashes are upgraded at their owner's next sign-in.
+TRUCE_PASSWORD_PEPPER = env_str("TRUCE_PASSWORD_PEPPER", "")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TRUCE_PASSWORD_PEPPER:
+    PASSWORD_HASHERS.insert(0, "truce.accounts.hashers.PepperedArgon2PasswordHasher")
 # OWASP ASVS V2.1: length (TRUCE_PASSWORD_MIN_LENGTH, default 10, to 128 characters, any
 # characters), no composition rules, refused when among 20,000 common (breached) passwords or
 # close to the user's own name/email.
