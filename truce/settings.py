@@ -212,6 +212,11 @@ TRUCE_JOB_STALE_SECONDS = env_int("TRUCE_JOB_STALE_SECONDS", 60)
 # Uploaded files kept for a job that may still read them (an import checked but not committed,
 # an interrupted restore not retried) are removed after this many days without a change.
 TRUCE_UPLOAD_KEEP_DAYS = env_int("TRUCE_UPLOAD_KEEP_DAYS", 7)
+# Audit events older than this many days are deleted by the worker (hourly) or by
+# `truce manage expire_audit`; 0 keeps them for ever (ASVS 8.3.8). At least 30 when set.
+TRUCE_AUDIT_KEEP_DAYS = env_int("TRUCE_AUDIT_KEEP_DAYS", 0)
+if TRUCE_AUDIT_KEEP_DAYS and TRUCE_AUDIT_KEEP_DAYS < 30:
+    raise EnvError("TRUCE_AUDIT_KEEP_DAYS must be 0 (keep for ever) or at least 30")
 
 # Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -315,6 +315,7 @@ class AuditAction(models.TextChoices):
     USER_SIGNED_UP = "user.signed_up", _("Account created")
     WORKSPACE_BACKED_UP = "workspace.backup", _("Workspace backed up")
     WORKSPACE_RESTORED = "workspace.restored", _("Workspace restored from a backup")
+    AUDIT_EXPIRED = "audit.expired", _("Old audit events deleted")
     EXPORTED = "data.exported", _("List exported")
     IMPORT_COMMITTED = "data.imported", _("Import committed")
     ENDPOINT_CREATED = "endpoint.created", _("Robot or webhook created")

@@ -496,3 +496,24 @@ def workspace_switch(*, user, workspace: Workspace) -> None:
     if user.last_workspace_id != workspace.pk:
         user.last_workspace = workspace
         user.save(update_fields=["last_workspace"])
+
+
+def audit_expire(*, now=None, days: int | None = None) -> int:
+    """Delete the audit events older than ``days`` (default ``TRUCE_AUDIT_KEEP_DAYS``; 0 keeps
+    them for ever) and record that it was done: how many, and up to when (ASVS 8.3.8).
+    Events are otherwise append-only; this is the one way they go."""
+    days = getattr(settings, "TRUCE_AUDIT_KEEP_DAYS", 0) if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        # the base manager: the default one refuses deletes, on purpose
+        deleted, _rows = AuditEvent._base_manager.filter(created_at__lt=cutoff).delete()
+        if deleted:
+            audit(
+                action=AuditAction.AUDIT_EXPIRED,
+                target=f"before {cutoff:%Y-%m-%d %H:%M}",
+                deleted=deleted,
+                days=days,
+            )
+    return deleted

@@ -397,7 +397,14 @@ def _audit_page(request, qs, form, context: dict):
     page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context.update({"form": form, "page": page, "query": query.urlencode()})
+    context.update(
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "keep_days": getattr(settings, "TRUCE_AUDIT_KEEP_DAYS", 0),
+        }
+    )
     return render_page(request, "accounts/audit.html", context, partial="audit-results")
 
 

@@ -403,14 +403,21 @@ def _purge_unnamed(model: type[Tracked], field: models.FileField, cutoff: dateti
 
 
 def purge_pass() -> int:
-    """``purge_files`` for the worker: an error is logged, not raised."""
+    """``purge_files`` for the worker, then the expiry of old audit events
+    (``TRUCE_AUDIT_KEEP_DAYS``): an error is logged, not raised."""
+    from truce.accounts.services import audit_expire
+
     try:
         removed = purge_files()
     except (DatabaseError, OSError) as exc:
         logger.warning("purge of kept uploads failed: %s", exc)
-        return 0
+        removed = 0
     if removed:
         logger.info("Removed %s kept uploads older than %s days", removed, keep_files_for().days)
+    try:
+        audit_expire()
+    except DatabaseError as exc:
+        logger.warning("expiry of old audit events failed: %s", exc)
     return removed
 
 
