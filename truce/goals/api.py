@@ -143,10 +143,21 @@ def period_detail(request, response: HttpResponse, slug: str, period_id: int):
 
 
 @router.post(BASE + "/periods/{period_id}/sign", response={201: SignatureOut, **WRITE_ERRORS})
-def period_sign(request, slug: str, period_id: int):
+def period_sign(
+    request,
+    slug: str,
+    period_id: int,
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        description="The goal_hash you reviewed: refused with 412 if the goals changed since.",
+    ),
+):
     """Sign the period's goal set as it is now, as product, operations or lead."""
     ctx, period = access_period(request.user, slug, period_id, write=True)
-    return Status(201, _signature_out(services.period_sign(ctx=ctx, period=period), True))
+    expected = (if_match or "").strip().strip('"') or None
+    signature = services.period_sign(ctx=ctx, period=period, expected_hash=expected)
+    return Status(201, _signature_out(signature, True))
 
 
 @router.get(BASE + "/periods/{period_id}/alignment", response={200: AlignmentOut, **COMMON_ERRORS})

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from truce.accounts.models import Membership, Role
 from truce.core import history
 from truce.core.access import WorkspaceAccess
-from truce.core.errors import Conflict, PermissionDenied, ValidationFailed, validation_from_django
+from truce.core.errors import (
+    Conflict,
+    PermissionDenied,
+    PreconditionFailed,
+    ValidationFailed,
+    validation_from_django,
+)
 from truce.core.models import ChangeRecord
 from truce.domain import okr
 from truce.goals.models import (
@@ -370,11 +376,19 @@ def capacity_of(membership: Membership) -> str | None:
 
 
 @transaction.atomic
-def period_sign(*, ctx: WorkspaceAccess, period: Period) -> Signature:
+def period_sign(
+    *, ctx: WorkspaceAccess, period: Period, expected_hash: str | None = None
+) -> Signature:
+    """Sign the goal set as it is now; with ``expected_hash`` (the hash the signer was shown),
+    only if it is still that: nobody signs goals they have not seen."""
     capacity = capacity_of(ctx.membership)
     if capacity is None:
         raise PermissionDenied(_("Viewers can read but not change anything."))
     current = goal_hash(period)
+    if expected_hash and expected_hash != current:
+        raise PreconditionFailed(
+            _("The goals changed since you opened this page. Review what changed and sign again.")
+        )
     if not Objective.objects.filter(period=period).exists():
         raise ValidationFailed(_("Add at least one objective before signing."))
     try:

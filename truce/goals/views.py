@@ -88,7 +88,7 @@ def period_detail(request, slug, period_id):
 def period_sign(request, slug, period_id):
     ctx, period = _fetch(access.access_period, request, slug, period_id, write=True)
     try:
-        services.period_sign(ctx=ctx, period=period)
+        services.period_sign(ctx=ctx, period=period, expected_hash=request.POST.get("hash"))
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except TruceError as exc:

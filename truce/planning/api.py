@@ -298,7 +298,18 @@ def plan_detail(request, response: HttpResponse, slug: str, plan_id: int):
 
 
 @router.post(BASE + "/plans/{plan_id}/sign", response={201: PlanSignatureOut, **WRITE_ERRORS})
-def plan_sign(request, slug: str, plan_id: int):
+def plan_sign(
+    request,
+    slug: str,
+    plan_id: int,
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        description="The content_hash you reviewed: refused with 412 if the plan changed since.",
+    ),
+):
     """Sign the plan as it is now, as product, operations or lead."""
     ctx, plan = access_plan(request.user, slug, plan_id, write=True)
-    return Status(201, _signature_out(services.plan_sign(ctx=ctx, plan=plan), True))
+    expected = (if_match or "").strip().strip('"') or None
+    signature = services.plan_sign(ctx=ctx, plan=plan, expected_hash=expected)
+    return Status(201, _signature_out(signature, True))

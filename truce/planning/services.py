@@ -28,6 +28,7 @@ from truce.core.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     TruceError,
     ValidationFailed,
     validation_from_django,
@@ -511,11 +512,18 @@ def is_agreed(plan: PeriodPlan) -> bool:
 
 
 @transaction.atomic
-def plan_sign(*, ctx: WorkspaceAccess, plan: PeriodPlan) -> PlanSignature:
-    """Sign the plan as it is now; the signature that completes agreement schedules its items."""
+def plan_sign(
+    *, ctx: WorkspaceAccess, plan: PeriodPlan, expected_hash: str | None = None
+) -> PlanSignature:
+    """Sign the plan as it is now (with ``expected_hash``, the hash the signer was shown, only
+    if it is still that); the signature that completes agreement schedules its items."""
     capacity = capacity_of(ctx.membership)
     if capacity is None:
         raise PermissionDenied(_("Viewers can read but not change anything."))
+    if expected_hash and expected_hash != plan.content_hash:
+        raise PreconditionFailed(
+            _("The plan changed since you opened this page. Review what changed and sign again.")
+        )
     try:
         with transaction.atomic():
             signature = PlanSignature.objects.create(

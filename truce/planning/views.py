@@ -226,7 +226,7 @@ def plan_detail(request, slug, plan_id):
 def plan_sign(request, slug, plan_id):
     ctx, plan = _fetch(access.access_plan, request, slug, plan_id, write=True)
     try:
-        services.plan_sign(ctx=ctx, plan=plan)
+        services.plan_sign(ctx=ctx, plan=plan, expected_hash=request.POST.get("hash"))
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except TruceError as exc:

@@ -141,3 +141,29 @@ def test_pages_in_chinese(alice, period, kr):
     alice.save()
     r = client_for(alice).get(reverse("goals:period", args=["spark", period.pk]))
     assert "个百分点" in r.content.decode()
+
+
+def test_a_signature_is_for_the_goals_that_were_shown(alice, olivia, period, kr):
+    """The page's sign form carries the hash it showed: if the goals changed meanwhile, the
+    signature is refused and the person sees what changed (no signing unseen goals)."""
+    from truce.goals.models import Signature
+
+    page = reverse("goals:period", args=["spark", period.pk])
+    shown = client_for(alice).get(page).context["signoff"].current_hash
+    assert f'name="hash" value="{shown}"' in client_for(alice).get(page).content.decode()
+    edit = reverse("goals:key_result_edit", args=["spark", kr.pk])
+    data = {"title": "首单转化率", "unit": "%", "baseline": 10, "target": 25}
+    client_for(olivia).post(edit, {**data, "direction": "up", "weight": 1, "version": 1})
+    url = reverse("goals:sign", args=["spark", period.pk])
+    r = client_for(alice).post(url, {"hash": shown}, follow=True)
+    assert "The goals changed since you opened this page." in r.content.decode()
+    assert not Signature.objects.exists()
+    current = r.context["signoff"].current_hash
+    assert current != shown
+    assert client_for(alice).post(url, {"hash": current}).status_code == 302
+    assert Signature.objects.get().goal_hash == current
+    # the API: If-Match names the goal_hash reviewed
+    api = f"/api/v1/workspaces/spark/goals/periods/{period.pk}/sign"
+    r = client_for(olivia).post(api, HTTP_IF_MATCH=f'"{shown}"')
+    assert r.status_code == 412 and r.json()["error"]["code"] == "stale"
+    assert client_for(olivia).post(api, HTTP_IF_MATCH=f'"{current}"').status_code == 201

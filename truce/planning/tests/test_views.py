@@ -180,3 +180,26 @@ def test_find_an_item_and_show_all(alice, run):
     )
     r = client.get(_url("scenario", run.scenario_id) + "?all=1&q=zzz")
     assert "No funded item matches." in r.content.decode()
+
+
+def test_a_signature_is_for_the_plan_that_was_shown(alice, olivia, run, ctx):
+    """A plan republished while someone reads it: their signature of the old content is
+    refused (page and API), and the page shows the new plan to sign."""
+    from truce.planning.models import PlanSignature
+
+    client_for(alice).post(_url("publish", run.pk))
+    plan = PeriodPlan.objects.get()
+    shown = plan.content_hash
+    assert (
+        f'name="hash" value="{shown}"'
+        in client_for(alice).get(_url("plan", plan.pk)).content.decode()
+    )
+    PeriodPlan.objects.filter(pk=plan.pk).update(content_hash="0" * 64)  # republished meanwhile
+    r = client_for(alice).post(_url("plan_sign", plan.pk), {"hash": shown}, follow=True)
+    assert "The plan changed since you opened this page." in r.content.decode()
+    assert not PlanSignature.objects.exists()
+    assert client_for(alice).post(_url("plan_sign", plan.pk), {"hash": "0" * 64}).status_code == 302
+    api = f"/api/v1/workspaces/spark/planning/plans/{plan.pk}/sign"
+    r = client_for(olivia).post(api, HTTP_IF_MATCH=f'"{shown}"')
+    assert r.status_code == 412 and r.json()["error"]["code"] == "stale"
+    assert client_for(olivia).post(api, HTTP_IF_MATCH=f'"{"0" * 64}"').status_code == 201
