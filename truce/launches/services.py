@@ -348,6 +348,7 @@ def launch_move(
             % {"old": launch.get_status_display(), "new": Status(status).label}
         )
     if status == Status.READY:
+        _lock_checklist(launch)  # no item changes between this check and the move
         ready = readiness_of(launch)
         if not ready.may_review:
             raise Conflict(
@@ -470,6 +471,7 @@ def apply_checklist(*, ctx: WorkspaceAccess, launch: Launch, key: str) -> int:
     from django.utils.translation import get_language
 
     zh = (get_language() or "").startswith("zh")
+    _lock_checklist(launch)
     have = set(launch.checklist.values_list("text", flat=True))
     start = launch.checklist.count()
     owners = {
@@ -495,6 +497,7 @@ def item_add(
 ) -> ReadinessItem:
     _check_write(ctx)
     _check_owner(ctx.workspace, owner)
+    _lock_checklist(launch)
     item = ReadinessItem(
         launch=launch,
         text=(text or "").strip(),
@@ -520,6 +523,7 @@ def item_update(
         )
     if "owner" in fields:
         _check_owner(ctx.workspace, fields["owner"])
+    _lock_checklist(item.launch)
     for k, v in fields.items():
         setattr(item, k, v.strip() if k == "text" and isinstance(v, str) else v)
     if "done" in fields:
@@ -535,8 +539,18 @@ def item_update(
 def item_delete(*, ctx: WorkspaceAccess, item: ReadinessItem, expected_version: int | None) -> None:
     """Remove a checklist item; a stale version (someone changed it meanwhile) is refused."""
     _check_write(ctx)
+    _lock_checklist(item.launch)
     item.save_versioned(expected_version=expected_version, update_fields=[])
     item.delete()
+
+
+def _lock_checklist(launch: Launch) -> None:
+    """Take the launch's row lock for the rest of the transaction. Every change to its
+    checklist and the move to "ready for review" take it, so the readiness a move checks is
+    the one it moves on: a blocking item unchecked at the same moment waits, and is not lost
+    behind a launch that went ready without it (on PostgreSQL; SQLite's write transactions
+    are serial already)."""
+    list(Launch.objects.select_for_update().filter(pk=launch.pk).values_list("pk"))
 
 
 def readiness_of(launch: Launch, items=None) -> rules.Readiness:
