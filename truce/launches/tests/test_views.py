@@ -108,3 +108,12 @@ def test_late_milestone_warning_in_chinese(alice, launch):
     )
     html = c.get(url("detail", launch)).content.decode()
     assert "晚于目标上线日" in html
+
+
+def test_the_launch_page_has_a_comment_thread(alice, olivia, launch):
+    url = reverse("discussion:comment_create", args=["spark", "launch", launch.number])
+    r = client_for(olivia).post(url, {"body": "灰度比例先 5%"})
+    assert r.status_code == 302 and r["Location"].endswith(f"/launches/{launch.number}/#comments")
+    page = client_for(alice).get(reverse("launches:detail", args=["spark", launch.number]))
+    body = page.content.decode()
+    assert "灰度比例先 5%" in body and 'class="card thread"' in body

@@ -281,3 +281,12 @@ def test_pages_in_chinese_show_seeded_content(ctx, octx, dev, campaign, workspac
         body = r.content.decode()
         assert r.status_code == 200 and '<html lang="zh-hans">' in body
         assert "研发人日" in body or "双十二大促" in body
+
+
+def test_the_campaign_page_has_a_comment_thread(alice, olivia, campaign):
+    url = reverse("discussion:comment_create", args=["spark", "campaign", campaign.number])
+    r = client_for(alice).post(url, {"body": "素材周三前给到 @olivia"})
+    assert r.status_code == 302
+    assert r["Location"].endswith(f"/campaigns/{campaign.number}/#comments")
+    page = client_for(olivia).get(reverse("resources:campaign", args=["spark", campaign.number]))
+    assert "素材周三前给到" in page.content.decode()
