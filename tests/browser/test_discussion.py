@@ -4,6 +4,7 @@ olivia sees the unread badge and the notification, and opens it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from truce.core.access import access_workspace
@@ -69,9 +70,11 @@ def test_long_thread_loads_earlier_comments_and_finds_an_old_linked_one(
     page.goto(f"/w/spark/requirements/{req.number}/")
     comments = page.locator(".comments .comment")
     assert comments.count() == 3
-    page.click(".comment-more a")
+    page.focus(".comment-more a")
+    page.keyboard.press("Enter")  # from the keyboard: focus moves to what came in
     page.locator(f"#comment-{ids[2]}").wait_for()
     assert comments.count() == 6 and page.locator(".comment-more").count() == 1
+    expect(page.locator(f"#comment-{ids[2]}")).to_be_focused()
     page.goto("/inbox/")  # then open the link afresh (the same page would only change hash)
     page.goto(f"/w/spark/requirements/{req.number}/#comment-{ids[0]}")
     page.locator(f"#comment-{ids[0]}").wait_for()

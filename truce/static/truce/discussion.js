@@ -148,6 +148,35 @@
     });
   }
 
+  // "Show earlier/later comments" replaces its own list item, so keyboard focus would fall
+  // back to the page: move it to the first comment that came in (or, with none, the next
+  // "show more" link), so the reader carries on from there.
+  var pendingMore = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.target;
+    var item = link && link.closest ? link.closest("li.comment-more") : null;
+    pendingMore = item && item.parentNode
+      ? { item: item, list: item.parentNode, before: item.previousElementSibling, after: item.nextElementSibling }
+      : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var from = pendingMore;
+    if (!from || from.item.isConnected) return;  // not swapped (yet)
+    pendingMore = null;
+    var node = from.before ? from.before.nextElementSibling : from.list.firstElementChild;
+    var fallback = null;
+    while (node && node !== from.after) {
+      if (node.classList.contains("comment")) {
+        node.setAttribute("tabindex", "-1");
+        node.focus();
+        return;
+      }
+      if (!fallback && node.classList.contains("comment-more")) fallback = node.querySelector("a");
+      node = node.nextElementSibling;
+    }
+    if (fallback) fallback.focus();
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", reveal);
   } else {
