@@ -50,14 +50,17 @@ BUDGETS = {
     # requirement detail: prerequisites, tags, history, scorecard and scores, feedback, RACI,
     # demands and capacity, the thread, glossary terms
     "requirements:detail": 21,
-    # launch detail: milestones, checklist, scope, campaigns, votes, review, templates, history
-    "launches:detail": 19,
+    # launch detail: milestones, checklist, scope, campaigns, votes, review, templates, history,
+    # and its comment thread (comments, follow state)
+    "launches:detail": 21,
 }
 # Pages whose count may grow by a fixed amount between the two batches, with the reason.
 GROWTH: dict[str, int] = {}
 # Routes that do not answer 200 to a member on the access-matrix world, and why.
 STATUS = {
     "home": 302,  # sends the member on to their workspace
+    # the code step of two-step sign-in: with no password step behind it, back to sign in
+    "accounts:login_code": 302,
     # the review is written once the launch has launched; the world's launch is still planned
     "GET /api/v1/workspaces/{slug}/launches/{launch_number}/review": 404,
 }
