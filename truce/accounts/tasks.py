@@ -53,6 +53,10 @@ def send_security_notice(*, user_id: int, action: str, to: str = "") -> None:
             AuditAction.TOKEN_CREATED: _("A new API token was created for your account."),
             AuditAction.TWO_FACTOR_ENABLED: _("Two-step sign-in was turned on for your account."),
             AuditAction.TWO_FACTOR_DISABLED: _("Two-step sign-in was turned off for your account."),
+            "two_factor.code_reused": _(
+                "A two-step sign-in code of your account was entered a second time. If that "
+                "was not you, someone may know your password and have seen a code."
+            ),
         }[action]
         subject = _("Truce: a change to your account")
         body = _(

@@ -39,6 +39,7 @@ PENDING_SECONDS = 300
 CODE_FAILURE_LIMIT = 10
 ISSUER = "Truce"
 SECOND_FACTOR = "second_factor"  # audit data: reason of a failed sign-in at the code step
+CODE_REUSED = "two_factor.code_reused"  # security notice: a code was tried a second time
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,18 @@ def _new_codes(user) -> list[str]:
 
 def check_code(user, code: str) -> str:
     """Accept ``code`` once: "totp" for an app code, "recovery" for a recovery code (then used
-    up), "" when it is wrong or already used. Safe against two requests racing with one code:
-    each acceptance is a conditional update that only one of them can make."""
+    up), "reused" for an app code already accepted once, "" when it is wrong. Safe against two
+    requests racing with one code: each acceptance is a conditional update that only one of
+    them can make (the other sees "reused")."""
     if not user.two_factor:
         return ""
-    step = totp.matching_step(user.totp_secret, code, time.time(), after=user.totp_last_step)
+    step = totp.matching_step(user.totp_secret, code, time.time())
     if step is not None:
         taken = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
         if taken:
             user.totp_last_step = step
             return "totp"
-        return ""
+        return "reused"
     if totp.is_recovery_code(code):
         used = RecoveryCode.objects.filter(
             user=user, code_hash=hash_secret(totp.clean(code)), used_at__isnull=True
@@ -126,20 +128,25 @@ def recovery_codes_left(user) -> int:
 
 
 def confirm_code(user, code: str, *, field: str = "code") -> str:
-    """Like ``check_code``, raising a field error (and counting the failure) when wrong."""
-    from truce.accounts.services import audit
+    """Like ``check_code``, raising a field error (and counting the failure) when wrong or
+    already used; a reused code is also mailed to the account's owner."""
+    from truce.accounts.services import _notify, audit
 
     if code_paused(user):
         raise ValidationFailed(fields={field: [_("Too many wrong codes. Try again later.")]})
     kind = check_code(user, code)
-    if not kind:
+    if kind in ("", "reused"):
+        extra = {"reused": True} if kind == "reused" else {}
         audit(
             action=AuditAction.SIGN_IN_FAILED,
             outcome=Outcome.FAILURE,
             actor=user,
             target=user.username,
             reason=SECOND_FACTOR,
+            **extra,
         )
+        if kind == "reused":  # someone may have seen the code: tell its owner (ASVS 2.8.5)
+            _notify(user.pk, CODE_REUSED)
         raise _bad_code(field)
     return kind
 

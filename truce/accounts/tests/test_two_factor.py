@@ -285,3 +285,17 @@ def test_an_administrator_can_turn_it_off_for_someone_who_lost_everything(alice)
         call_command("two_factor_off", "alice")
     with pytest.raises(CommandError, match="no account"):
         call_command("two_factor_off", "nobody")
+
+
+def test_a_reused_code_is_recorded_and_mailed(alice, django_capture_on_commit_callbacks):
+    _with_two_factor(alice)
+    code = _now_code()
+    assert twofactor.check_code(alice, code) == "totp"
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    _password_step(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("accounts:login_code"), {"code": code})
+    assert "That code is not right." in r.content.decode() and not _signed_in(client)
+    failed = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+    assert failed.data == {"reason": "second_factor", "reused": True}
+    assert any("entered a second time" in m.body for m in mail.outbox)
