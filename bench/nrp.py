@@ -32,7 +32,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--only", default="", help="comma-separated instance names")
     parser.add_argument("--no-merge", action="store_true", help="textbook columns (for timing)")
-    parser.add_argument("--no-warm-start", action="store_true")
+    parser.add_argument(
+        "--warm-start", action="store_true", help="start HiGHS from the best manual plan"
+    )
     parser.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
     parser.add_argument(
         "--set", action="append", default=[], metavar="OPTION=VALUE", help="extra HiGHS option"
@@ -78,7 +80,7 @@ def main() -> int:
         return 2
     options = SolveOptions(
         merge=not args.no_merge,
-        warm_start=not args.no_warm_start,
+        warm_start=args.warm_start,
         settings=tuple(_setting(text) for text in args.set),
     )
     use_threads(args.threads)

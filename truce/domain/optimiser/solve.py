@@ -23,7 +23,8 @@ gap left on the hard NRP instances is spread so evenly that fixing any single co
 (nrp2 at 0.3) keeps the LP bound above the optimum: what remains is branching. With integral
 objective coefficients every plan scores an integer, so a bound less than 1 above the best plan
 proves it: customer columns are marked integer so HiGHS sees this and prunes by it, and a
-time-limited bound is reported rounded down.
+time-limited bound is reported rounded down. HiGHS then searches by diving, without primal
+heuristics, strong branching or a start plan (see `SETTINGS`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,11 @@ class SolveOptions:
 
     merge: bool = True
     link: bool = True
-    warm_start: bool = True
+    warm_start: bool = False
+    """Hand HiGHS the best manual plan as a start. Off: with `SETTINGS` an early incumbent, even a
+    fair one, turns HiGHS's search from diving into a slow sweep (nrp2 at 0.3: 8-10 s without a
+    start, 56 and 88 s from the greedy plan's 4,195 under seeds 0 and 1). The manual plans are
+    still the fallback when the time limit leaves HiGHS without a plan."""
     settings: tuple[tuple[str, bool | int | float], ...] = ()
     """HiGHS options on top of `SETTINGS` (the benchmark uses this to compare them)."""
     integer_customers: bool = True
@@ -56,16 +61,30 @@ class SolveOptions:
 
 
 SETTINGS = {
-    "mip_heuristic_effort": 0.1,
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_pscost_minreliable": 0,
     "mip_allow_cut_separation_at_nodes": False,
     "mip_allow_restart": False,
 }
-"""HiGHS options measured on the slow NRP instances (bench/nrp.py --set compares them):
-- twice the default heuristic effort finds the optimum sooner, which shortens the proof;
-- no cut separation below the root: the cuts found there never moved the bound on NRP (it falls
-  by branching alone) and cost a third of the time per node (nrp2 at 0.3: 25 → 18 CPU-seconds);
-- no restarts: on nrp4 at 0.5 the root is solved, restarted three times after a few columns were
-  fixed and re-solved with new sub-MIP heuristics each time (17 → 7 CPU-seconds without).
+"""HiGHS options measured on the slow NRP instances (bench/nrp.py --set compares them).
+
+The search dives: no primal heuristics and no strong branching. The LP relaxation is close to
+integral, so HiGHS's own dives find good plans from the first second (nrp2 at 0.3: 4,843 at
+1.0 s) and every node stays cheap (about 5 ms, against 9 ms with strong branching and sub-MIP
+heuristics). nrp2 at 0.3/0.5 went from 13.7/13.3 s to 9.2/10.1 s on the same machine, although
+the tree grew from 1,150 to 1,394 nodes at 0.3:
+- sub-MIP heuristics (RINS, RENS, root reduced cost) spent about 2 s per hard solve on plans the
+  dives find anyway; feasibility jump's early plan, like a warm start, slows the search 4x;
+- strong branching took 28,000 of 54,000 simplex iterations at the root and saved few nodes;
+- no cut separation below the root: its cuts never moved the bound on NRP (it falls by
+  branching alone) and cost a third of the time per node; with the dives, cuts at nodes double
+  the time;
+- no restarts: on nrp4 at 0.5 the root was solved, restarted three times after a few columns
+  were fixed and re-solved with new sub-MIP heuristics each time.
 """
 
 
@@ -100,18 +119,6 @@ def solve(
     remaining = time_limit - (time.perf_counter() - started)
     plan = _solve_core(problem, floors, remaining, options, manual)
     return replace(plan, seconds=time.perf_counter() - started)
-
-
-def solve_with_floors(
-    problem: Problem,
-    floors: Mapping[str, float],
-    time_limit: float,
-    start: Plan | None = None,
-) -> Plan:
-    """Best plan whose product/operations values reach absolute `floors`, starting from `start`
-    when it qualifies (used by the Pareto sweep, which knows a good plan from the last point)."""
-    manual = {"start": start} if start is not None else {}
-    return _solve_core(problem, floors, time_limit, SolveOptions(), manual)
 
 
 def _floors(
@@ -429,7 +436,14 @@ def _decode(
     seconds: float,
 ) -> Plan:
     scores = {name: plan.objective for name, plan in manual.items() if plan.feasible}
-    if result.has_solution and reduced is not None:
+    # Without a warm start, a search cut short can hold a plan worse than the manual one: the
+    # manual plan (feasible, floors met) is then the answer, with the solver's bound and its gap.
+    beaten = (
+        fallback is not None
+        and result.status != "optimal"
+        and result.objective < fallback.objective - 1e-6 * max(1.0, abs(fallback.objective))
+    )
+    if result.has_solution and reduced is not None and not beaten:
         selected = chosen(reduced, result.x)
     elif fallback is not None and result.status != "infeasible":
         selected = set(fallback.selected)
@@ -444,8 +458,8 @@ def _decode(
             gap=math.inf,
             baselines=scores,
         )
-    optimal = result.status == "optimal"
-    gap = result.gap if result.has_solution else None
+    optimal = result.status == "optimal" and not beaten
+    gap = result.gap if result.has_solution and not beaten else None
     return make_plan(
         problem,
         selected,

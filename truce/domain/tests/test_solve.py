@@ -17,8 +17,16 @@ from truce.domain.optimiser import (
     violations,
 )
 from truce.domain.optimiser.evaluate import close, closures, lens_values
+from truce.domain.optimiser.greedy import baselines
 from truce.domain.optimiser.highs import Result
-from truce.domain.optimiser.solve import SolveOptions, _formulate, _integral, _reduce, chosen
+from truce.domain.optimiser.solve import (
+    SolveOptions,
+    _decode,
+    _formulate,
+    _integral,
+    _reduce,
+    chosen,
+)
 from truce.domain.tests.strategies import brute_force, problems
 
 FAST = settings(max_examples=80, deadline=None)
@@ -200,6 +208,34 @@ def test_continuous_customer_columns_reach_the_same_optimum(problem: Problem) ->
     assert plan.optimal and plan.gap == 0
     assert violations(problem, plan.selected) == []
     assert plan.objective == pytest.approx(best)
+
+
+@FAST
+@given(problems())
+def test_a_warm_start_reaches_the_same_optimum(problem: Problem) -> None:
+    # Off by default (an early incumbent slows HiGHS's diving search), kept for comparison.
+    plan = solve(problem, time_limit=10, options=SolveOptions(warm_start=True))
+    best = brute_force(problem)
+    if best is None:
+        assert plan.status == "infeasible"
+        return
+    assert plan.optimal and violations(problem, plan.selected) == []
+    assert plan.objective == pytest.approx(best)
+
+
+def test_a_search_cut_short_never_answers_worse_than_the_manual_plan() -> None:
+    items = (work("a", 3, product=5), work("b", 3, product=4), work("c", 2, product=1))
+    problem = Problem(items=items, pools=team(6))
+    reduced = _reduce(problem, SolveOptions())
+    manual = baselines(problem)
+    best_manual = max(manual.values(), key=lambda plan: plan.objective)
+    assert reduced is not None and best_manual.objective == 9
+    only_c = tuple(float(c.members == ("c",)) for c in reduced.columns)
+    worse = Result("time_limit", True, only_c, 1.0, 9.5, 8.5)
+    plan = _decode(problem, reduced, worse, best_manual, manual, 0.1)
+    assert set(plan.selected) == set(best_manual.selected) == {"a", "b"}
+    assert plan.status == "time_limit" and not plan.optimal
+    assert plan.objective == 9 and plan.gap == pytest.approx(0.5 / 9)
 
 
 def _useless(problem: Problem, selected: set[str]) -> set[str]:
