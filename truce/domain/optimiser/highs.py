@@ -182,7 +182,12 @@ class ReusableModel:
     objective, a few row bounds and the options change between runs, so the model is built once.
     `lp` solves the continuous relaxation on a twin instance to read row duals."""
 
-    def __init__(self, model: BinaryModel, integer: Sequence[bool] | None = None) -> None:
+    def __init__(
+        self,
+        model: BinaryModel,
+        integer: Sequence[bool] | None = None,
+        settings: Mapping[str, bool | int | float] | None = None,
+    ) -> None:
         self.n = model.num_cols
         self.offset = model.offset
         self.mip = self._build(model)
@@ -192,6 +197,8 @@ class ReusableModel:
             marked = np.flatnonzero(np.array(integer, bool)).astype(np.int32)
         kinds = np.full(len(marked), highspy.HighsVarType.kInteger, dtype=np.uint8)
         self.mip.changeColsIntegrality(len(marked), marked, kinds)
+        for name, value in (settings or {}).items():
+            self.mip.setOptionValue(name, value)
         self.all = np.arange(self.n, dtype=np.int32)
 
     @staticmethod

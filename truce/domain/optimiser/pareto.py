@@ -34,7 +34,14 @@ import numpy as np
 from truce.domain.optimiser.evaluate import EPS, closures, make_plan, violations
 from truce.domain.optimiser.highs import Result, ReusableModel
 from truce.domain.optimiser.model import Plan, Problem, Weights
-from truce.domain.optimiser.solve import SolveOptions, _encode, _formulate, _reduce, chosen
+from truce.domain.optimiser.solve import (
+    TREE_SETTINGS,
+    SolveOptions,
+    _encode,
+    _formulate,
+    _reduce,
+    chosen,
+)
 
 PRODUCT = Weights(product=1.0, operations=0.0, customer=0.0)
 OPERATIONS = Weights(product=0.0, operations=1.0, customer=0.0)
@@ -118,7 +125,9 @@ class _Model:
             )
         model.offset = 0.0  # the fixed-in part is added back in `base`
         if columns:
-            self.highs = ReusableModel(model, [c.kind != "customer" for c in columns])
+            self.highs = ReusableModel(
+                model, [c.kind != "customer" for c in columns], TREE_SETTINGS
+            )
         self.closure = closures(self.problem)
 
     def plan(
