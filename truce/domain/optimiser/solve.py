@@ -79,8 +79,8 @@ SETTINGS = {
 The search dives: no primal heuristics and no strong branching. The LP relaxation is close to
 integral, so HiGHS's own dives find good plans from the first second (nrp2 at 0.3: 4,843 at
 1.0 s) and every node stays cheap (about 5 ms, against 9 ms with strong branching and sub-MIP
-heuristics). nrp2 at 0.3/0.5 went from 13.7/13.3 s to 9.2/10.1 s on the same machine, although
-the tree grew from 1,150 to 1,394 nodes at 0.3:
+heuristics). nrp2 at 0.3/0.5 went from 13.7/13.3 s to 8.6-8.8/9.4-9.7 s on the same machine,
+although the tree grew from 1,150 to 1,394 nodes at 0.3:
 - sub-MIP heuristics (RINS, RENS, root reduced cost) spent about 2 s per hard solve on plans the
   dives find anyway; feasibility jump's early plan, like a warm start, slows the search 4x;
 - strong branching took 28,000 of 54,000 simplex iterations at the root and saved few nodes;
