@@ -269,12 +269,13 @@ class BrowserSession(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """A single-use code for signing in without the authenticator app. Only its hash is kept."""
+    """A single-use code for signing in without the authenticator app. Only its salted hash is
+    kept (`totp.hash_recovery_code`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
     )
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=80)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -26,7 +26,6 @@ from truce.accounts.models import (
     Outcome,
     RecoveryCode,
     User,
-    hash_secret,
 )
 from truce.core.errors import ValidationFailed
 
@@ -95,7 +94,7 @@ def _new_codes(user) -> list[str]:
     codes = totp.new_recovery_codes()
     RecoveryCode.objects.filter(user=user).delete()
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=hash_secret(totp.clean(c))) for c in codes
+        RecoveryCode(user=user, code_hash=totp.hash_recovery_code(c)) for c in codes
     )
     return codes
 
@@ -115,11 +114,11 @@ def check_code(user, code: str) -> str:
             return "totp"
         return "reused"
     if totp.is_recovery_code(code):
-        used = RecoveryCode.objects.filter(
-            user=user, code_hash=hash_secret(totp.clean(code)), used_at__isnull=True
-        ).update(used_at=timezone.now())
-        if used:
-            return "recovery"
+        unused = RecoveryCode.objects.filter(user=user, used_at__isnull=True)
+        for row in unused.only("pk", "code_hash"):
+            if totp.recovery_code_matches(code, row.code_hash):
+                used = unused.filter(pk=row.pk).update(used_at=timezone.now())
+                return "recovery" if used else ""
     return ""
 
 

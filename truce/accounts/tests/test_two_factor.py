@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from conftest import PASSWORD
 from truce.accounts import totp, twofactor
-from truce.accounts.models import AuditAction, AuditEvent, RecoveryCode, User
+from truce.accounts.models import AuditAction, AuditEvent, RecoveryCode, User, hash_secret
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -30,7 +30,7 @@ def _with_two_factor(user: User) -> list[str]:
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = SECRET, timezone.now(), 0
     user.save()
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_hash=twofactor.hash_secret(totp.clean(c))) for c in codes
+        RecoveryCode(user=user, code_hash=totp.hash_recovery_code(c)) for c in codes
     )
     return codes
 
@@ -74,6 +74,26 @@ def test_key_uri_and_recovery_codes():
     assert len(codes) == len(set(codes)) == 10
     assert all(totp.is_recovery_code(c) and totp.is_recovery_code(c.upper()) for c in codes)
     assert len(totp.new_secret()) == 32 and totp.grouped("ABCDEFGH") == "ABCD EFGH"
+
+
+def test_recovery_codes_are_stored_salted():
+    # ASVS 2.6.2: under 112 bits, so each code gets its own random 32-bit salt before SHA-256.
+    code = totp.new_recovery_codes()[0]
+    first, second = totp.hash_recovery_code(code), totp.hash_recovery_code(code)
+    assert first != second and len(first.split("$")[0]) == 8
+    assert totp.recovery_code_matches(code.upper(), first)
+    assert totp.recovery_code_matches(code.replace("-", " "), second)
+    assert not totp.recovery_code_matches(totp.new_recovery_codes()[0], first)
+
+
+def test_a_code_stored_before_salting_still_signs_in_once(alice):
+    codes = _with_two_factor(alice)
+    old = codes[0]
+    RecoveryCode.objects.filter(user=alice).delete()
+    RecoveryCode.objects.create(user=alice, code_hash=hash_secret(totp.clean(old)))
+    assert twofactor.check_code(alice, old) == "recovery"
+    assert twofactor.check_code(alice, old) == ""
+    assert twofactor.recovery_codes_left(alice) == 0
 
 
 # Turning it on and off --------------------------------------------------------------------------
