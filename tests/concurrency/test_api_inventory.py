@@ -321,6 +321,7 @@ ALLOWED: dict[str, str] = {
     "POST /api/v1/me/sign-out-elsewhere": OWN,
     "DELETE /api/v1/me/sessions/{session_id}": OWN,
     "POST /api/v1/me/two-factor/off": OWN,
+    "POST /api/v1/me/close": OWN,
     f"POST {W}/requirements": CREATES,
     f"POST {W}/requirements-bulk-status": (
         "moves only the status, each requirement checked against its current status under a "

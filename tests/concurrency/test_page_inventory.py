@@ -515,6 +515,7 @@ ALLOWED: dict[str, str] = {
     "accounts:security": OWN,
     "accounts:sign_out_elsewhere": OWN,
     "accounts:session_revoke": OWN,
+    "accounts:close": OWN + " (closes the account; a second close finds it signed out)",
     "accounts:password_strength": "scores the password typed; writes nothing",
     "accounts:tokens": OWN + " (creates a token)",
     "accounts:token_revoke": OWN,

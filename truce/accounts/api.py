@@ -14,6 +14,7 @@ from ninja.responses import Status
 from truce.accounts import reauth, services, sessions, twofactor
 from truce.accounts.models import AuditAction, Membership
 from truce.accounts.schemas import (
+    AccountClose,
     AuditPage,
     InvitationCreate,
     InvitationCreated,
@@ -262,6 +263,15 @@ def two_factor_off(request, payload: TwoFactorOff):
     """Turn two-step sign-in off (needs the password and a code from the app or a recovery
     code, even with a bearer token)."""
     twofactor.disable(request=request, user=request.user, **payload.dict())
+    return Status(204, None)
+
+
+@router.post("/me/close", response={204: None, **WRITE_ERRORS})
+def account_close(request, payload: AccountClose):
+    """Close your account for good (needs the password, even with a bearer token). Your name,
+    email, sessions, tokens and memberships go; what you wrote stays, credited to
+    closed-<id>. 409 while you are the only admin of a workspace others still use."""
+    services.account_close(user=request.user, password=payload.password, request=request)
     return Status(204, None)
 
 

@@ -156,6 +156,10 @@ class TwoFactorDisableForm(forms.Form):
     password = _password_field()
 
 
+class AccountCloseForm(forms.Form):
+    password = _password_field()
+
+
 class RecoveryCodesForm(forms.Form):
     code = _code_field(_("A code from your app, or a recovery code."))
 

@@ -314,6 +314,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password.reset", _("Password reset by email")
     EMAIL_CHANGED = "user.email_changed", _("Email address changed")
     USER_SIGNED_UP = "user.signed_up", _("Account created")
+    ACCOUNT_CLOSED = "user.closed", _("Account closed by its owner")
     WORKSPACE_BACKED_UP = "workspace.backup", _("Workspace backed up")
     WORKSPACE_RESTORED = "workspace.restored", _("Workspace restored from a backup")
     AUDIT_EXPIRED = "audit.expired", _("Old audit events deleted")

@@ -30,6 +30,10 @@ class TwoFactorOff(Schema):
     code: str = Field(..., max_length=20, description="A code from your app, or a recovery code.")
 
 
+class AccountClose(Schema):
+    password: str = Field(..., max_length=1024, description="Your current password.")
+
+
 class MeUpdate(Schema):
     display_name: str | None = Field(None, max_length=80)
     email: str | None = Field(None, max_length=254)

@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from truce.accounts import sessions
+from truce.accounts import reauth, sessions
 from truce.accounts.client import client_ip, client_user_agent, current_request
 from truce.accounts.models import (
     ApiToken,
@@ -517,3 +517,71 @@ def audit_expire(*, now=None, days: int | None = None) -> int:
                 days=days,
             )
     return deleted
+
+
+def closing_blocked_by(user) -> list[Workspace]:
+    """Workspaces that would lose their last admin while others still work in them."""
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("workspace_id")
+    other_admins = Membership.objects.filter(workspace_id__in=admin_of, role=Role.ADMIN)
+    other_members = Membership.objects.filter(workspace_id__in=admin_of).exclude(user=user)
+    return list(
+        Workspace.objects.filter(pk__in=admin_of)
+        .exclude(pk__in=other_admins.exclude(user=user).values("workspace_id"))
+        .filter(pk__in=other_members.values("workspace_id"))
+        .order_by("name")
+    )
+
+
+def account_close(*, user, password: str, request=None) -> None:
+    """Close ``user``'s own account (ASVS 8.3.2): the password is asked every time. What is
+    personal goes: name, email, password, sign-in keys, sessions, tokens, memberships,
+    notifications, preferences and calendar feeds. What the person wrote for their teams stays,
+    credited to ``closed-<id>``; audit events keep the name they were recorded with until
+    ``TRUCE_AUDIT_KEEP_DAYS`` expires them. Refused while the account is the only admin of a
+    workspace others still use, and for installation administrators."""
+    if user.is_superuser:
+        raise Conflict(
+            _("An installation administrator's account cannot be closed here: ask another "
+              "administrator, or remove the administrator flag first.")
+        )  # fmt: skip
+    if not password:
+        message = _("Enter your password to close your account.")
+        raise ValidationFailed(fields={"password": [message]})
+    reauth.confirm(request, user, password, purpose="account_close")
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        memberships = list(Membership.objects.filter(user=user).select_related("workspace"))
+        for membership in memberships:
+            if membership.role == Role.ADMIN:
+                _admins_left_after(membership, new_role=None)  # locks the workspace row
+        blocked = closing_blocked_by(user)
+        if blocked:
+            names = "、".join(w.name for w in blocked)
+            raise Conflict(
+                _("You are the only admin of %(workspaces)s. Make another member an admin "
+                  "first.") % {"workspaces": names}
+            )  # fmt: skip
+        for membership in memberships:
+            audit(
+                action=AuditAction.MEMBER_REMOVED, actor=user, workspace=membership.workspace,
+                target=f"closed-{user.pk}", role=membership.role, reason="account_closed",
+            )  # fmt: skip
+        audit(action=AuditAction.ACCOUNT_CLOSED, actor=user, target=f"closed-{user.pk}")
+        sessions.end_all(user=user)
+        for relation in user._meta.related_objects:
+            if relation.many_to_many:  # links such as attendees and mentions
+                through = relation.field.remote_field.through
+                through._base_manager.filter(
+                    **{relation.field.m2m_reverse_field_name(): user}
+                ).delete()
+            elif getattr(relation, "on_delete", None) is models.CASCADE:
+                # Rows that belong to the person alone (tokens, sessions, memberships, …).
+                relation.related_model._base_manager.filter(**{relation.field.name: user}).delete()
+        user.username = f"closed-{user.pk}"
+        user.email = user.first_name = user.last_name = user.display_name = user.language = ""
+        user.last_workspace = None
+        user.totp_secret, user.totp_enabled_at, user.totp_last_step = "", None, 0
+        user.is_active = user.is_staff = False
+        user.session_epoch += 1
+        user.set_unusable_password()
+        user.save()

@@ -186,3 +186,13 @@ def end_others(*, user, request=None) -> int:
     for key in keys:
         _store(key).delete()
     return len(keys)
+
+
+def end_all(*, user) -> int:
+    """Delete every browser session of ``user`` (the account is being closed)."""
+    rows = BrowserSession.objects.filter(user=user)
+    keys = list(rows.values_list("session_key", flat=True))
+    rows.delete()
+    for key in keys:
+        _store(key).delete()
+    return len(keys)

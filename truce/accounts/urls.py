@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/close/", views.account_close, name="close"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/security/", views.security_log, name="security"),
     path(

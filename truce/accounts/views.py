@@ -5,7 +5,7 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
@@ -208,6 +208,26 @@ def profile(request):
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def account_close(request):
+    """Close the account for good: what goes and what stays is said first; the password is
+    asked every time. Afterwards the browser is signed out and sent to the sign-in page."""
+    form = forms.AccountCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_close(
+                user=request.user, password=form.cleaned_data["password"], request=request
+            )
+        except TruceError as exc:
+            add_form_errors(form, exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is closed."))
+            return redirect("accounts:login")
+    context = {"form": form, "blocked_by": services.closing_blocked_by(request.user)}
+    return render(request, "accounts/close.html", context)
 
 
 @login_required

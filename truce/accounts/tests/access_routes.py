@@ -8,6 +8,7 @@ PAGES: dict = {
     "accounts:login_code": ("public", "get"),
     "accounts:two_factor": ("user", "get"),
     "accounts:password_strength": ("public", "post"),
+    "accounts:close": ("user", "get"),
 }
 
 OPERATIONS: dict = {
@@ -18,6 +19,7 @@ OPERATIONS: dict = {
     "DELETE /api/v1/me/sessions/{session_id}": "user",
     "GET /api/v1/me/two-factor": "user",
     "POST /api/v1/me/two-factor/off": "user",
+    "POST /api/v1/me/close": "user",
 }
 
 
@@ -39,4 +41,6 @@ def world(ctx, base: dict) -> dict:
 def valid_body(op: str) -> dict | None:
     if op == "POST /api/v1/me/two-factor/off":
         return {"password": "x", "code": "123456"}
+    if op == "POST /api/v1/me/close":
+        return {"password": "x"}
     return None
