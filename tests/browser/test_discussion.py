@@ -3,6 +3,8 @@ olivia sees the unread badge and the notification, and opens it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,8 +34,10 @@ def test_mention_via_autocomplete_reaches_olivias_inbox(page, req):
     box.click()
     box.press_sequentially("运营这边怎么看？@欧阳")
     option = page.locator(".mention-list [role=option]").first
-    option.wait_for()
-    assert "@olivia" in option.inner_text() and "欧阳丽娜" in option.inner_text()
+    # The list for "@" or "@欧" may be on screen first; wait for the one for "@欧阳".
+    expect(option).to_contain_text("@olivia")
+    expect(option).to_contain_text("欧阳丽娜")
+    expect(page.locator(".mention-list [role=option]")).to_have_count(1)
     assert box.get_attribute("aria-expanded") == "true"
     box.press("Enter")  # the keyboard picks the highlighted member
     assert box.input_value() == "运营这边怎么看？@olivia "
@@ -53,6 +57,36 @@ def test_mention_via_autocomplete_reaches_olivias_inbox(page, req):
         item.locator(".notification-open button").click()
     assert f"/requirements/{req.number}/" in page.url
     assert page.locator("#inbox-unread").count() == 0
+
+
+def test_the_list_on_screen_narrows_while_a_longer_prefix_is_on_its_way(page, req):
+    """The answer for "@" lists both members; while the answer for "@o" is held back, the list
+    on screen already keeps only olivia, so Enter cannot pick someone typed past."""
+    held = []
+
+    def hold_longer_prefixes(route):
+        if "q=&" in route.request.url + "&":
+            route.continue_()
+        else:
+            held.append(route)  # never answered during the test
+
+    page.route(re.compile(r"/mention-suggestions/"), hold_longer_prefixes)
+    sign_in(page, "alice")
+    page.goto(f"/w/spark/requirements/{req.number}/")
+    box = page.locator(".comment-form textarea")
+    box.click()
+    options = page.locator(".mention-list [role=option]")
+    box.press_sequentially("@")
+    expect(options).to_have_count(2)
+    box.press_sequentially("o")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("@olivia")
+    assert held, "the request for the longer prefix was not made"
+    box.press("Enter")
+    assert box.input_value() == "@olivia "
+    box.press_sequentially("@z")  # nobody starts with z: the list closes at once
+    expect(options).to_have_count(0)
+    assert box.get_attribute("aria-expanded") == "false"
 
 
 def test_long_thread_loads_earlier_comments_and_finds_an_old_linked_one(

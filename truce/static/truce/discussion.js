@@ -78,7 +78,11 @@
         small.textContent = person.name;
         li.appendChild(small);
       }
-      li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+      li.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        var index = state ? state.items.map(function (item) { return item.el; }).indexOf(li) : -1;
+        if (index >= 0) { choose(index); }
+      });
       list.appendChild(li);
       state.items.push({ el: li, person: person });
     });
@@ -87,10 +91,26 @@
     highlight(0);
   }
 
+  // While the answer for the longer prefix is on its way, the list on screen still holds the
+  // members for the shorter one: keep only those the new prefix still matches, so Enter never
+  // picks someone the user has typed past (the server's answer then replaces the list).
+  function narrow(input, found) {
+    if (!state || state.input !== input || state.start !== found.start) { return; }
+    var prefix = found.prefix.toLowerCase();
+    state.items = state.items.filter(function (item) {
+      var keep = item.person.username.toLowerCase().indexOf(prefix) === 0 ||
+        (item.person.name || "").toLowerCase().indexOf(prefix) === 0;
+      if (!keep) { item.el.remove(); }
+      return keep;
+    });
+    if (!state.items.length) { close(); } else { highlight(0); }
+  }
+
   var sequence = 0;
   function suggest(input) {
     var found = trigger(input);
     if (!found) { close(); return; }
+    narrow(input, found);
     var seq = ++sequence;
     var url = input.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(found.prefix);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
