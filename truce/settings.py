@@ -227,8 +227,18 @@ AUTHENTICATION_BACKENDS = [
 # With TRUCE_PASSWORD_PEPPER set, passwords are keyed with it before Argon2id (ASVS 2.4.5,
 # truce/accounts/hashers.py) and older hashes are upgraded at their owner's next sign-in.
 TRUCE_PASSWORD_PEPPER = env_str("TRUCE_PASSWORD_PEPPER", "")
+# Argon2id's cost (truce/accounts/hashers.py): OWASP's first setting by default, 19 MiB of
+# memory, 2 passes, 1 lane (~25 ms); OWASP's equal alternatives trade memory for passes.
+TRUCE_ARGON2_MEMORY_KIB = env_int("TRUCE_ARGON2_MEMORY_KIB", 19456)
+TRUCE_ARGON2_TIME_COST = env_int("TRUCE_ARGON2_TIME_COST", 2)
+TRUCE_ARGON2_PARALLELISM = env_int("TRUCE_ARGON2_PARALLELISM", 1)
+if TRUCE_ARGON2_MEMORY_KIB < 7168 or TRUCE_ARGON2_TIME_COST < 1 or TRUCE_ARGON2_PARALLELISM < 1:
+    raise EnvError(
+        "TRUCE_ARGON2_MEMORY_KIB must be at least 7168 (7 MiB, OWASP's least), "
+        "TRUCE_ARGON2_TIME_COST and TRUCE_ARGON2_PARALLELISM at least 1"
+    )
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "truce.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TRUCE_PASSWORD_PEPPER:

@@ -21,7 +21,7 @@ from truce.accounts.hashers import PepperedArgon2PasswordHasher, peppered
 
 PEPPERED = [
     "truce.accounts.hashers.PepperedArgon2PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "truce.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.MD5PasswordHasher",  # the tests' own fast hasher
 ]
 PEPPER = "a-secret-kept-in-the-environment"
