@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -127,3 +129,19 @@ def client_for(user: User | None, *, enforce_csrf: bool = False) -> Client:
 @pytest.fixture
 def as_user():
     return client_for
+
+
+_ASSET_URL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.I
+)
+_OTHER_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+
+
+def remote_assets(html: str) -> list[str]:
+    """Scripts, stylesheets, images and frames the page loads from another host.
+
+    A page must load everything from its own ``/static/``: self-hosted installs
+    often have no internet, and the CSP allows only ``'self'``. (Searching the
+    page for "cdn" is not a test: a random CSRF token can contain it.)
+    """
+    return [url for url in _ASSET_URL.findall(html) if _OTHER_HOST.match(url)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import client_for
+from conftest import client_for, remote_assets
 from truce.core.access import access_workspace
 from truce.goals import services
 from truce.goals.models import CheckIn, KeyResultLink, Objective, Period
@@ -59,7 +59,8 @@ def test_key_result_page_has_chart_data_and_plotly_locally(alice, ctx, kr):
     body = r.content.decode()
     assert r.status_code == 200
     assert 'id="kr-chart-data" type="application/json"' in body
-    assert "/static/vendor/plotly/plotly.min.js" in body and "cdn" not in body.lower()
+    assert "/static/vendor/plotly/plotly.min.js" in body
+    assert remote_assets(body) == []
 
 
 def test_check_in_and_invalid_check_in(alice, kr):
